@@ -1,0 +1,47 @@
+# One command each: `make lab` to learn, `make test` to check everything.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup lab test lint notebooks bench lock clean
+
+# The pinned environment, rebuilt only when the pins or the package metadata change.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --requirement requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+	touch $@
+
+setup: $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/pytest
+
+# Re-execute every notebook in place (Restart & Run All), storing fresh outputs.
+notebooks: setup
+	for nb in notebooks/[0-9]*.ipynb; do \
+		$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+			--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
+	done
+
+bench: setup
+	$(BIN)/python benchmarks/run_all.py
+
+# Re-pin requirements.txt from the ranges in pyproject.toml (needs the network).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet torch==2.13.0 ".[course,test]"
+	{ head -n 2 requirements.txt; .lock-venv/bin/pip freeze --all --exclude-editable \
+		| grep -v -e '^pip==' -e '^course-utils' | sed 's/+cpu$$//'; } > requirements.new
+	mv requirements.new requirements.txt && rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .coverage .ruff_cache

@@ -1,0 +1,19 @@
+"""pytest settings that nbval can only take in code: the sanitize file and skipped streams."""
+
+from pathlib import Path
+
+SANITIZE_FILE = Path(__file__).parent / "tests" / "nbval_sanitize.cfg"
+
+
+def pytest_configure(config):
+    # nbval opens the sanitize file relative to the working directory, so give it an
+    # absolute path: `pytest` then works from any folder of the repository.
+    if getattr(config.option, "nbval_sanitize_with", "unset") is None:
+        config.option.nbval_sanitize_with = str(SANITIZE_FILE)
+
+
+def pytest_collectstart(collector):
+    # stderr holds progress bars and warnings whose text differs from machine to
+    # machine; what a notebook claims goes to stdout and is checked there.
+    if hasattr(collector, "skip_compare"):
+        collector.skip_compare = (*collector.skip_compare, "stderr")

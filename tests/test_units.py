@@ -1,0 +1,247 @@
+"""Unit tests for the cipher, encoding, plotting and runtime helpers, bad inputs included."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import random
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+
+from course_utils import get_device, seed_everything
+from course_utils.data import (
+    CIPHER_ALPHABET,
+    caesar_decrypt,
+    caesar_encrypt,
+    make_cipher_dataset,
+)
+from course_utils.encoding import NAME_ALPHABET, decode, encode, name_to_onehot, pad_batch
+from course_utils.plotting import plot_confusion_matrix, plot_losses
+
+# --- cipher ---------------------------------------------------------------------------
+
+
+def test_cipher_alphabet():
+    assert CIPHER_ALPHABET == "ABCDEFGHIJKLMNOPQRSTUVWXYZ-"
+
+
+def test_caesar_known_examples():
+    assert caesar_encrypt("THIS-IS-A-SECRET") == "FUVEMVEMNMERPDRF"
+    assert caesar_encrypt("SECRET") == "ERPDRF"
+    assert encode(caesar_encrypt("SECRET"), CIPHER_ALPHABET).tolist() == [4, 17, 15, 3, 17, 5]
+    assert caesar_encrypt("Z") == "L" and caesar_encrypt("-") == "M"  # wraps around 27
+
+
+def test_caesar_normalises_and_round_trips():
+    assert caesar_encrypt("this is a secret!") == caesar_encrypt("THIS-IS-A-SECRET-")
+    for key in (0, 1, 13, 14, 26, 27, 40):
+        assert caesar_decrypt(caesar_encrypt("HELLO-WORLD", key), key) == "HELLO-WORLD"
+    assert caesar_encrypt("ABC", key=0) == "ABC"
+    assert caesar_decrypt("ABC", 13) == caesar_encrypt("ABC", 14)  # 13 back is 14 forward
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "words"),
+    [
+        ((42,), TypeError, "text must be a str"),
+        (("ABC", 1.5), TypeError, "key must be an int"),
+        (("ABC", True), TypeError, "key must be an int"),
+        (("ABC", -1), ValueError, "key must be zero or positive"),
+    ],
+)
+def test_caesar_bad_input(args, error, words):
+    for func in (caesar_encrypt, caesar_decrypt):
+        with pytest.raises(error, match=words):
+            func(*args)
+
+
+def test_make_cipher_dataset():
+    gen = torch.Generator().manual_seed(0)
+    encrypted, original = make_cipher_dataset(100, 12, generator=gen)
+    assert encrypted.shape == original.shape == (100, 12)
+    assert encrypted.dtype == original.dtype == torch.long
+    assert original.min() >= 0 and original.max() < 27
+    message = decode(original[0], CIPHER_ALPHABET)
+    assert decode(encrypted[0], CIPHER_ALPHABET) == caesar_encrypt(message)
+    again, _ = make_cipher_dataset(100, 12, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(encrypted, again)
+    shifted, orig = make_cipher_dataset(3, 4, key=1)
+    assert torch.equal(shifted, (orig + 1) % 27)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"num_examples": 0, "length": 5}, ValueError, "num_examples must be positive"),
+        ({"num_examples": 5, "length": -2}, ValueError, "length must be positive"),
+        ({"num_examples": 2.0, "length": 5}, TypeError, "num_examples must be an int"),
+        ({"num_examples": 2, "length": "5"}, TypeError, "length must be an int"),
+        ({"num_examples": 2, "length": 5, "key": -3}, ValueError, "key"),
+    ],
+)
+def test_make_cipher_dataset_bad_input(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        make_cipher_dataset(**kwargs)
+
+
+# --- encoding -------------------------------------------------------------------------
+
+
+def test_name_alphabet():
+    assert len(NAME_ALPHABET) == 59 and NAME_ALPHABET.endswith(" .,:;-'")
+
+
+def test_encode_decode_round_trip():
+    assert encode("O'Neil", NAME_ALPHABET).tolist() == [NAME_ALPHABET.index(c) for c in "O'Neil"]
+    assert decode(encode("O'Neil", NAME_ALPHABET), NAME_ALPHABET) == "O'Neil"
+    assert decode([0, 1], "AB") == "AB" and decode([], "AB") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "words"),
+    [
+        ("", ValueError, "empty"),
+        (None, TypeError, "must be a str"),
+        ("Mü", ValueError, "'ü' at position 1"),
+        ("Ab3", ValueError, "'3' at position 2"),
+    ],
+)
+def test_encode_bad_input(text, error, words):
+    with pytest.raises(error, match=words):
+        encode(text, NAME_ALPHABET)
+    with pytest.raises(error, match=words):
+        name_to_onehot(text)
+
+
+def test_decode_bad_input():
+    with pytest.raises(ValueError, match="index 5 at position 1"):
+        decode([0, 5], "ABC")
+    with pytest.raises(ValueError, match="index -1"):
+        decode(torch.tensor([-1]), "ABC")
+    with pytest.raises(ValueError, match="one sequence"):
+        decode(torch.zeros(2, 2, dtype=torch.long), "ABC")
+
+
+def test_name_to_onehot():
+    onehot = name_to_onehot("abc")
+    assert onehot.shape == (3, 1, 59)
+    assert onehot.sum().item() == 3
+    assert onehot[:, 0].argmax(dim=1).tolist() == [0, 1, 2]
+    assert name_to_onehot("Z'")[1, 0, NAME_ALPHABET.index("'")] == 1
+
+
+def test_pad_batch():
+    seqs = [torch.tensor([1, 2, 3]), torch.tensor([4]), torch.tensor([5, 6])]
+    padded, lengths = pad_batch(seqs)
+    assert padded.tolist() == [[1, 2, 3], [4, 0, 0], [5, 6, 0]]
+    assert lengths.tolist() == [3, 1, 2] and lengths.device.type == "cpu"
+    padded, _ = pad_batch(seqs, padding_value=-1)
+    assert padded[1].tolist() == [4, -1, -1]
+    packed = torch.nn.utils.rnn.pack_padded_sequence(
+        padded.unsqueeze(-1).float(), lengths, batch_first=True, enforce_sorted=False
+    )
+    assert packed.data.shape == (6, 1)
+
+
+@pytest.mark.parametrize(
+    ("seqs", "words"),
+    [
+        ([], "at least one"),
+        ([torch.tensor([1]), torch.tensor([], dtype=torch.long)], "sequence 1 is empty"),
+        ([torch.zeros(2, 2)], "sequence 0 must be a 1-D tensor"),
+        ([[1, 2]], "1-D tensor"),
+    ],
+)
+def test_pad_batch_bad_input(seqs, words):
+    with pytest.raises(ValueError, match=words):
+        pad_batch(seqs)
+
+
+# --- plotting -------------------------------------------------------------------------
+
+
+def test_plot_losses_one_curve():
+    ax = plot_losses([3.0, 2.0, 1.0], title="Training")
+    line = ax.get_lines()[0]
+    assert line.get_ydata().tolist() == [3.0, 2.0, 1.0]
+    assert ax.get_title() == "Training" and ax.get_xlabel() == "step"
+    plt.close("all")
+
+
+def test_plot_losses_named_curves_on_given_axes():
+    _, ax = plt.subplots()
+    out = plot_losses({"train": [1.0, 0.5], "validation": [1.2, 0.9]}, ax)
+    assert out is ax
+    assert [line.get_label() for line in ax.get_lines()] == ["train", "validation"]
+    assert ax.get_xlabel() == "epoch" and ax.get_legend() is not None
+    plt.close("all")
+
+
+@pytest.mark.parametrize("history", [[], {}, {"train": []}])
+def test_plot_losses_bad_input(history):
+    with pytest.raises(ValueError, match="at least one value"):
+        plot_losses(history)
+
+
+def test_plot_confusion_matrix():
+    ax = plot_confusion_matrix([0, 0, 1, 2], [0, 1, 1, 2], ["a", "b", "c"])
+    image = ax.images[0].get_array()
+    np.testing.assert_allclose(image[0], [0.5, 0.5, 0.0])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+    ax = plot_confusion_matrix([0, 1], [1, 1], ["a", "b"], normalize=False)
+    assert ax.images[0].get_array()[0].tolist() == [0, 1]
+    plt.close("all")
+
+
+def test_plot_confusion_matrix_bad_input():
+    with pytest.raises(ValueError, match="y_true has 2 items but y_pred has 1"):
+        plot_confusion_matrix([0, 1], [0], ["a", "b"])
+    with pytest.raises(ValueError, match="labels"):
+        plot_confusion_matrix([], [], [])
+
+
+# --- runtime --------------------------------------------------------------------------
+
+
+def test_seed_everything_repeats_all_generators():
+    seed_everything(123)
+    first = (random.random(), np.random.rand(), torch.rand(1).item())
+    seed_everything(123)
+    assert (random.random(), np.random.rand(), torch.rand(1).item()) == first
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
+def test_seed_everything_bad_input(seed):
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        seed_everything(seed)
+
+
+def test_get_device(monkeypatch):
+    monkeypatch.delenv("COURSE_DEVICE", raising=False)
+    assert get_device().type in {"cuda", "mps", "cpu"}
+    monkeypatch.setenv("COURSE_DEVICE", "CPU")
+    assert get_device() == torch.device("cpu")
+
+
+def test_get_device_bad_override(monkeypatch):
+    monkeypatch.setenv("COURSE_DEVICE", "tpu")
+    with pytest.raises(ValueError, match="not a device this course knows"):
+        get_device()
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setenv("COURSE_DEVICE", "cuda")
+    with pytest.raises(ValueError, match="sees no cuda device"):
+        get_device()
+
+
+def test_get_device_falls_back_in_order(monkeypatch):
+    monkeypatch.delenv("COURSE_DEVICE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert get_device().type == "cuda"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert get_device().type == "mps"
