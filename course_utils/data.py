@@ -266,3 +266,49 @@ def make_cipher_dataset(
     size = len(CIPHER_ALPHABET)
     original = torch.randint(size, (num_examples, length), generator=generator)
     return (original + key) % size, original
+
+
+def _vigenere_shifts(key: object) -> list[int]:
+    if not isinstance(key, str):
+        raise TypeError(f"key must be a str of letters, got {type(key).__name__}")
+    if not key or not key.isalpha() or not key.isascii():
+        raise ValueError(f"key must be one or more letters A-Z, got {key!r}")
+    return [CIPHER_ALPHABET.index(c) for c in key.upper()]
+
+
+def vigenere_encrypt(text: str, key: str = "KEY") -> str:
+    """Shift the i-th symbol by the (i mod len(key))-th letter of ``key`` (A=0, B=1, ...).
+
+    Unlike Caesar, the same symbol encrypts differently at different positions, so a
+    decrypter must know where in the key it stands: it needs memory.
+
+    Example:
+        >>> vigenere_encrypt("AAAA", "BC")
+        'BCBC'
+    """
+    shifts = _vigenere_shifts(key)
+    size = len(CIPHER_ALPHABET)
+    return "".join(
+        CIPHER_ALPHABET[(CIPHER_ALPHABET.index(c) + shifts[i % len(shifts)]) % size]
+        for i, c in enumerate(_normalise(text))
+    )
+
+
+def make_vigenere_dataset(
+    num_examples: int,
+    length: int,
+    *,
+    key: str = "KEY",
+    generator: torch.Generator | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Like `make_cipher_dataset`, but encrypted with `vigenere_encrypt` and ``key``.
+
+    Example:
+        >>> enc, orig = make_vigenere_dataset(1, 4, key="BC")
+        >>> bool(((orig + torch.tensor([1, 2, 1, 2])) % 27 == enc).all())
+        True
+    """
+    shifts = torch.tensor(_vigenere_shifts(key))
+    _, original = make_cipher_dataset(num_examples, length, key=0, generator=generator)
+    positions = torch.arange(length) % len(shifts)
+    return (original + shifts[positions]) % len(CIPHER_ALPHABET), original

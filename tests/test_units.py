@@ -19,6 +19,8 @@ from course_utils.data import (
     caesar_decrypt,
     caesar_encrypt,
     make_cipher_dataset,
+    make_vigenere_dataset,
+    vigenere_encrypt,
 )
 from course_utils.encoding import NAME_ALPHABET, decode, encode, name_to_onehot, pad_batch
 from course_utils.plotting import plot_confusion_matrix, plot_losses
@@ -245,3 +247,25 @@ def test_get_device_falls_back_in_order(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
     assert get_device().type == "mps"
+
+
+def test_vigenere():
+    assert vigenere_encrypt("AAAA", "BC") == "BCBC"
+    assert vigenere_encrypt("hello world", "A") == "HELLO-WORLD"
+    assert vigenere_encrypt("SECRET", "N") == caesar_encrypt("SECRET")  # N = shift 13
+    enc, orig = make_vigenere_dataset(5, 7, key="key", generator=torch.Generator().manual_seed(1))
+    assert enc.shape == orig.shape == (5, 7)
+    for row_enc, row_orig in zip(enc, orig, strict=True):
+        assert decode(row_enc, CIPHER_ALPHABET) == vigenere_encrypt(
+            decode(row_orig, CIPHER_ALPHABET), "KEY"
+        )
+
+
+@pytest.mark.parametrize(
+    ("key", "error"), [(3, TypeError), ("", ValueError), ("K3Y", ValueError), ("é", ValueError)]
+)
+def test_vigenere_bad_key(key, error):
+    with pytest.raises(error, match="key must be"):
+        vigenere_encrypt("ABC", key)
+    with pytest.raises(error, match="key must be"):
+        make_vigenere_dataset(2, 3, key=key)
