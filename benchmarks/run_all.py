@@ -1,0 +1,146 @@
+"""Run every benchmark of the course and print one table.
+
+    python benchmarks/run_all.py            # notebooks, their figures, the speed-up
+    python benchmarks/run_all.py --tests    # also time the whole `pytest` suite
+
+Each notebook is executed top to bottom in a fresh kernel, as a learner's
+Restart & Run All would, and timed. Then the same kernel is asked for the figures
+the notebook measured itself (accuracy, training time), so the table shows what the
+notebook computed in this run and nothing cached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import torch
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+# notebook stem -> (wall-time budget in seconds, {variable: (target, "higher"|"lower")})
+TARGETS: dict[str, tuple[float, dict[str, tuple[float, str]]]] = {
+    "00_setup_check": (30, {}),
+    "01_caesar_cipher_data": (30, {}),
+    "02_lstm_building_blocks": (30, {}),
+    "03_training_the_cipher_lstm": (30, {"symbol_acc": (0.999, "higher")}),
+    "04_rnncell_sequence_model": (45, {"rnn_vs_naive": (1.0, "lower")}),
+    "05_names_rnn_from_scratch": (
+        90,
+        {"test_acc": (0.78, "higher"), "train_seconds": (45, "lower")},
+    ),
+    "06_names_gru": (90, {"test_acc": (0.86, "higher"), "train_seconds": (60, "lower")}),
+    "07_going_further": (120, {}),
+}
+
+
+def run_notebook(path: Path) -> tuple[float, dict[str, float]]:
+    """Execute a notebook in a fresh kernel; return its wall time and its figures."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    names = list(TARGETS.get(path.stem, (0, {}))[1])
+    probe = nbformat.v4.new_code_cell(
+        "import json as _json\n"
+        f"print(_json.dumps({{k: float(globals()[k]) for k in {names!r} if k in globals()}}))"
+    )
+    with client.setup_kernel():
+        start = time.perf_counter()
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        seconds = time.perf_counter() - start
+        nb.cells.append(probe)
+        client.execute_cell(probe, len(nb.cells) - 1)
+    text = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
+    return seconds, json.loads(text or "{}")
+
+
+def verdict(value: float, target: float, direction: str) -> str:
+    ok = value >= target if direction == "higher" else value <= target
+    return "ok" if ok else "MISSED"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tests", action="store_true", help="also time the full pytest run")
+    parser.add_argument("--only", help="run only notebooks whose name holds this text")
+    args = parser.parse_args()
+
+    print(
+        f"machine: {platform.machine()}, {torch.get_num_threads()} torch threads, "
+        f"Python {platform.python_version()}, torch {torch.__version__}"
+    )
+    rows = []
+    missed = 0
+    for path in sorted(NOTEBOOKS.glob("[0-9]*.ipynb")):
+        if args.only and args.only not in path.stem:
+            continue
+        budget, figures = TARGETS.get(path.stem, (float("inf"), {}))
+        seconds, measured = run_notebook(path)
+        status = verdict(seconds, budget, "lower")
+        missed += status != "ok"
+        rows.append((path.stem, "run time (s)", f"{seconds:.1f}", f"<= {budget:g}", status))
+        for name, (target, direction) in figures.items():
+            if name not in measured:
+                rows.append((path.stem, name, "absent", "", "MISSED"))
+                missed += 1
+                continue
+            status = verdict(measured[name], target, direction)
+            missed += status != "ok"
+            sign = ">=" if direction == "higher" else "<="
+            rows.append((path.stem, name, f"{measured[name]:.4g}", f"{sign} {target:g}", status))
+        print(f"  ran {path.name} in {seconds:.1f} s", flush=True)
+
+    speedup = ROOT / "benchmarks" / "names_speedup.py"
+    if speedup.exists() and not args.only:
+        out = subprocess.run(
+            [sys.executable, str(speedup), "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        status = verdict(result["speedup"], 15, "higher")
+        missed += status != "ok"
+        rows.append(
+            (
+                "names GRU, batched vs one name at a time",
+                "speed-up (x)",
+                f"{result['speedup']:.1f}",
+                ">= 15",
+                status,
+            )
+        )
+
+    if args.tests:
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "pytest", "-q"], cwd=ROOT, check=True, capture_output=True
+        )
+        seconds = time.perf_counter() - start
+        status = verdict(seconds, 300, "lower")
+        missed += status != "ok"
+        rows.append(
+            ("pytest (make test, installed)", "run time (s)", f"{seconds:.0f}", "<= 300", status)
+        )
+
+    widths = [max(len(str(row[i])) for row in [*rows, HEADER]) for i in range(5)]
+    for row in [HEADER, tuple("-" * w for w in widths), *rows]:
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+    return 1 if missed else 0
+
+
+HEADER = ("what", "figure", "measured", "target", "")
+
+if __name__ == "__main__":
+    sys.exit(main())
