@@ -18,6 +18,7 @@ from course_utils.data import (
     CIPHER_ALPHABET,
     caesar_decrypt,
     caesar_encrypt,
+    lorenz96,
     make_cipher_dataset,
     make_vigenere_dataset,
     vigenere_encrypt,
@@ -269,3 +270,36 @@ def test_vigenere_bad_key(key, error):
         vigenere_encrypt("ABC", key)
     with pytest.raises(error, match="key must be"):
         make_vigenere_dataset(2, 3, key=key)
+
+
+def test_lorenz96_follows_its_equation():
+    series = lorenz96(500, dt=0.01, seed=3)
+    assert series.shape == (500, 10)
+    x = series[1:-1]
+    slope = (np.roll(x, -1, axis=1) - np.roll(x, 2, axis=1)) * np.roll(x, 1, axis=1) - x + 8.0
+    central = (series[2:] - series[:-2]) / 0.02
+    assert np.abs(slope).mean() > 3  # the check below is not trivially small
+    np.testing.assert_allclose(central, slope, atol=0.5)  # central differences: O(dt^2)
+    assert 1.5 < lorenz96(2000).mean() < 3.5  # the known mean of the chaotic regime, ~2.4
+
+
+def test_lorenz96_seed_and_noise():
+    np.testing.assert_array_equal(lorenz96(50, seed=1), lorenz96(50, seed=1))
+    assert not np.array_equal(lorenz96(50, seed=1), lorenz96(50, seed=2))
+    noisy = lorenz96(2000, noise=0.5, seed=1) - lorenz96(2000, seed=1)
+    assert 0.45 < noisy.std() < 0.55
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"num_steps": 0}, ValueError, "num_steps must be positive"),
+        ({"num_steps": 5.0}, TypeError, "num_steps must be an int"),
+        ({"num_steps": 5, "num_vars": 3}, ValueError, "at least 4"),
+        ({"num_steps": 5, "dt": 0}, ValueError, "dt must be positive"),
+        ({"num_steps": 5, "noise": -1}, ValueError, "noise not negative"),
+    ],
+)
+def test_lorenz96_bad_input(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        lorenz96(**kwargs)
