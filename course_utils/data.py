@@ -155,9 +155,15 @@ def download_names(
         if sha256 is not None and got != sha256:
             raise DownloadError(f"the archive's SHA-256 is {got}, expected {sha256}")
         _extract_names(archive, workdir / "names", expected)
+        old = workdir / "old"
         if target.exists():
-            target.rename(workdir / "old")
-        (workdir / "names").rename(target)
+            target.rename(old)
+        try:
+            (workdir / "names").rename(target)
+        except OSError:
+            if old.exists():  # put the old folder back before the work folder goes
+                old.rename(target)
+            raise
     except (OSError, http.client.HTTPException, zipfile.BadZipFile, DownloadError) as exc:
         raise DownloadError(
             f"Could not get the names data from {url}: {_describe(exc)}.\n"

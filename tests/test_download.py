@@ -245,3 +245,20 @@ def test_load_names_content():
     names = {name for name, _ in pairs}
     assert "Slusarski" in names  # 'Ślusàrski' transliterated
     assert all(name.isascii() and name for name in names)
+
+
+def test_failed_swap_puts_the_old_folder_back(server, old_copy, monkeypatch):
+    blob = make_zip(good_members())
+    url = server.serve("/data.zip", blob)
+    before = snapshot(old_copy)
+    real_rename = Path.rename
+
+    def rename(self, target):
+        if self.name == "names" and self.parent.name.startswith(".names-download-"):
+            raise OSError("disk full")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(DownloadError, match="disk full"):
+        download_names(old_copy, url=url, sha256=sha(blob))
+    assert snapshot(old_copy) == before
