@@ -22,7 +22,13 @@ from torch.nn.utils.rnn import pack_padded_sequence
 
 from course_utils import seed_everything
 from course_utils.data import load_names
-from course_utils.encoding import NAME_ALPHABET, encode, name_to_onehot, pad_batch
+from course_utils.encoding import (
+    NAME_ALPHABET,
+    encode,
+    length_batches,
+    name_to_onehot,
+    pad_batch,
+)
 
 
 class PostGRU(nn.Module):
@@ -77,13 +83,11 @@ def post_loop(names, labels, train_idx, test_idx, epochs):
 
 
 def batches(indices, names, encoded, labels, size, generator=None):
-    order = sorted(indices, key=lambda i: len(names[i]))
-    groups = [order[i : i + size] for i in range(0, len(order), size)]
-    if generator is not None:
-        groups = [groups[i] for i in torch.randperm(len(groups), generator=generator)]
+    groups = length_batches([len(names[i]) for i in indices], size, generator=generator)
     for group in groups:
-        padded, lengths = pad_batch([encoded[i] for i in group])
-        yield padded, lengths, torch.as_tensor(labels[group])
+        batch = [indices[k] for k in group]
+        padded, lengths = pad_batch([encoded[i] for i in batch])
+        yield padded, lengths, torch.as_tensor(labels[batch])
 
 
 def batched_loop(names, labels, train_idx, test_idx, epochs):

@@ -96,3 +96,25 @@ def pad_batch(
     lengths = torch.tensor([len(seq) for seq in sequences], dtype=torch.long)
     padded = pad_sequence(list(sequences), batch_first=True, padding_value=padding_value)
     return padded, lengths
+
+
+def length_batches(
+    lengths: Sequence[int], batch_size: int, *, generator: torch.Generator | None = None
+) -> list[list[int]]:
+    """Group positions ``0..len(lengths)-1`` into batches of similar length.
+
+    Sorting by length before cutting batches leaves little padding in each one. With a
+    ``generator`` the order of the batches is shuffled (for training); without, the
+    batches come shortest first (for evaluation).
+
+    Example:
+        >>> length_batches([5, 2, 9, 2], batch_size=2)
+        [[1, 3], [0, 2]]
+    """
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    if generator is not None:
+        batches = [batches[i] for i in torch.randperm(len(batches), generator=generator)]
+    return batches

@@ -23,7 +23,14 @@ from course_utils.data import (
     make_vigenere_dataset,
     vigenere_encrypt,
 )
-from course_utils.encoding import NAME_ALPHABET, decode, encode, name_to_onehot, pad_batch
+from course_utils.encoding import (
+    NAME_ALPHABET,
+    decode,
+    encode,
+    length_batches,
+    name_to_onehot,
+    pad_batch,
+)
 from course_utils.plotting import plot_confusion_matrix, plot_losses
 
 # --- cipher ---------------------------------------------------------------------------
@@ -303,3 +310,21 @@ def test_lorenz96_seed_and_noise():
 def test_lorenz96_bad_input(kwargs, error, words):
     with pytest.raises(error, match=words):
         lorenz96(**kwargs)
+
+
+def test_length_batches():
+    lengths = [5, 2, 9, 2, 7, 1, 3]
+    batches = length_batches(lengths, 3)
+    assert batches == [[5, 1, 3], [6, 0, 4], [2]]
+    assert sorted(i for batch in batches for i in batch) == list(range(7))
+    shuffled = length_batches(lengths, 3, generator=torch.Generator().manual_seed(0))
+    assert sorted(shuffled) == sorted(batches)
+    again = length_batches(lengths, 3, generator=torch.Generator().manual_seed(0))
+    assert shuffled == again
+    assert length_batches([], 4) == []
+
+
+@pytest.mark.parametrize("size", [0, -1, 2.5, True])
+def test_length_batches_bad_size(size):
+    with pytest.raises(ValueError, match="batch_size must be a positive int"):
+        length_batches([1, 2], size)
