@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup lab test lint notebooks bench lock clean
+.PHONY: setup lab test lint notebooks bench colab lock clean
 
 # The pinned environment, rebuilt only when the pins or the package metadata change.
 $(STAMP): requirements.txt pyproject.toml
@@ -37,6 +37,14 @@ notebooks: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py
+
+# Point every Colab badge and install cell at the published repository:
+#   make colab REPO=owner/name
+COLAB_NOW = $(shell grep -o 'colab.research.google.com/github/[^/]*/[^/]*' README.md | head -n 1 | cut -d / -f 3-4)
+colab:
+	@echo "$(REPO)" | grep -Eq '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$$' \
+		|| { echo "usage: make colab REPO=owner/name (the course's repository on GitHub)"; exit 2; }
+	sed -i 's#$(COLAB_NOW)#$(REPO)#g' README.md notebooks/[0-9]*.ipynb
 
 # Re-pin requirements.txt from the ranges in pyproject.toml (needs the network).
 lock:

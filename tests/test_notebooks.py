@@ -1,0 +1,70 @@
+"""Checks on the stored notebooks that nbval does not make: layout, Colab, stored outputs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+BADGE = re.compile(
+    r"\(https://colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob/main/notebooks/([\w.-]+)\)"
+)
+MACHINE_PATHS = re.compile(r"(?<![\w.])/(root|work|tmp|home|Users)/")
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 8
+
+
+def _repository_in_readme() -> str:
+    found = BADGE.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert found, "README.md has no Colab badge"
+    return found[0][0]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_title_badge_and_colab_cell(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    title, setup = nb.cells[0], nb.cells[1]
+    assert title.cell_type == "markdown"
+    assert title.source.startswith(f"# {path.name[:2]} · "), "title: '# NN · ...'"
+    badge = BADGE.search(title.source)
+    assert badge, "the title cell needs an 'Open In Colab' badge"
+    assert badge.group(2) == path.name, "the badge must open this very notebook"
+    repository = _repository_in_readme()
+    assert badge.group(1) == repository, "badge and README point at different repositories"
+    assert setup.cell_type == "code"
+    assert 'if "google.colab" in sys.modules:' in setup.source
+    assert f"https://github.com/{repository}" in setup.source
+    assert setup.outputs == [], "the Colab cell must do nothing outside Colab"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_executed_and_clean(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            # Headings start with one or more '#' and a space; a stray '# ' prefix on
+            # every line (left from a percent-format source) would make prose a heading.
+            assert not cell.source.startswith("# #"), f"cell {index}: doubled heading mark"
+            continue
+        assert cell.execution_count is not None, f"cell {index} stored unexecuted"
+        for output in cell.outputs:
+            assert output.output_type != "error", f"cell {index} stored an error"
+            text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
+            assert not MACHINE_PATHS.search(text), f"cell {index} shows a machine path"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercises_have_collapsed_solutions(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    solutions = [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
+    if path.name.startswith("00"):
+        return  # the setup check has no exercises
+    assert solutions, "each notebook ends with exercises and their solutions"
+    for cell in solutions:
+        assert cell.metadata.get("jupyter", {}).get("source_hidden") is True
