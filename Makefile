@@ -36,7 +36,7 @@ notebooks: setup
 	done
 
 bench: setup
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py --tests
 
 # Point every Colab badge and install cell at the published repository:
 #   make colab REPO=owner/name

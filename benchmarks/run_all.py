@@ -1,7 +1,7 @@
 """Run every benchmark of the course and print one table.
 
     python benchmarks/run_all.py            # notebooks, their figures, the speed-up
-    python benchmarks/run_all.py --tests    # also time the whole `pytest` suite
+    python benchmarks/run_all.py --tests    # also time the whole `pytest` suite (make bench)
 
 Each notebook is executed top to bottom in a fresh kernel, as a learner's
 Restart & Run All would, and timed. Then the same kernel is asked for the figures
