@@ -7,6 +7,7 @@ damaged; then `download_names` fetches the archive and checks every byte of it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import os
@@ -132,7 +133,8 @@ def download_names(
     When the files are there and match their checksums, no connection is made.
     Otherwise the archive at ``url`` is fetched, checked (``sha256`` of the whole zip,
     then of each file) and only then put in place. On any failure a `DownloadError`
-    says why, the old folder is left as it was and no temporary file remains.
+    says why, the old folder is left as it was, and neither a temporary file nor a
+    folder it created remains.
 
     Example:
         >>> folder = download_names()          # offline: uses the shipped copy
@@ -147,6 +149,7 @@ def download_names(
     if not force and _is_complete(target, expected):
         return target
 
+    created = [folder for folder in (root, *root.parents) if not folder.exists()]
     root.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix=".names-download-", dir=root))
     try:
@@ -173,6 +176,10 @@ def download_names(
         ) from exc
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        if not target.exists():  # a failed first download leaves no empty folders behind
+            for folder in created:  # deepest first
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
     return target
 
 

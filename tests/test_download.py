@@ -201,6 +201,14 @@ def test_failure_leaves_old_data_intact(server, old_copy, case):
 
 
 @pytest.mark.parametrize("case", ["corrupt zip", "HTTP 404"])
+def test_failure_into_a_new_root_leaves_no_folder(server, tmp_path, case):
+    url, checksum, _ = failing_cases(server)[case]
+    with pytest.raises(DownloadError):
+        download_names(tmp_path / "new" / "deeper", url=url, sha256=checksum)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("case", ["corrupt zip", "HTTP 404"])
 def test_forced_download_failure_keeps_a_valid_copy(server, tmp_path, case):
     shutil.copytree(SHIPPED, tmp_path / "names")
     url, checksum, _ = failing_cases(server)[case]
