@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -20,6 +21,7 @@ def test_there_are_notebooks():
     assert len(NOTEBOOKS) >= 8
 
 
+@cache
 def _repository_in_readme() -> str:
     found = BADGE.findall((ROOT / "README.md").read_text(encoding="utf-8"))
     assert found, "README.md has no Colab badge"
