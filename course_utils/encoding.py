@@ -10,6 +10,10 @@ from torch.nn.utils.rnn import pad_sequence
 
 #: The 59 symbols a surname may hold once transliterated to ASCII.
 NAME_ALPHABET = string.ascii_letters + " .,:;-'"
+#: The index that pads a batch. It is no symbol: encoded names start their letters at 1.
+PAD = 0
+#: Rows an embedding of encoded names needs: the pad, then the 59 symbols.
+NAME_VOCAB_SIZE = len(NAME_ALPHABET) + 1
 
 
 def _check_text(text: object, what: str) -> str:
@@ -20,15 +24,19 @@ def _check_text(text: object, what: str) -> str:
     return text
 
 
-def encode(text: str, alphabet: str) -> torch.Tensor:
-    """The index in ``alphabet`` of each symbol of ``text``, as a LongTensor.
+def encode(text: str, alphabet: str, *, start: int = 0) -> torch.Tensor:
+    """The index in ``alphabet`` of each symbol of ``text``, plus ``start``, as a LongTensor.
+
+    ``start=1`` keeps index 0 free for padding (see `encode_name`).
 
     Example:
         >>> encode("CAB", "ABC")
         tensor([2, 0, 1])
+        >>> encode("CAB", "ABC", start=1)
+        tensor([3, 1, 2])
     """
     _check_text(text, "text")
-    position = {symbol: i for i, symbol in enumerate(alphabet)}
+    position = {symbol: i + start for i, symbol in enumerate(alphabet)}
     indices = []
     for i, symbol in enumerate(text):
         if symbol not in position:
@@ -40,22 +48,38 @@ def encode(text: str, alphabet: str) -> torch.Tensor:
     return torch.tensor(indices, dtype=torch.long)
 
 
-def decode(indices: torch.Tensor | Sequence[int], alphabet: str) -> str:
-    """The text whose symbols sit at ``indices`` in ``alphabet`` (inverse of `encode`).
+def decode(indices: torch.Tensor | Sequence[int], alphabet: str, *, start: int = 0) -> str:
+    """The text whose symbols sit at ``indices`` (minus ``start``) in ``alphabet``.
+
+    The inverse of `encode` with the same ``start``.
 
     Example:
         >>> decode(torch.tensor([2, 0, 1]), "ABC")
+        'CAB'
+        >>> decode([3, 1, 2], "ABC", start=1)
         'CAB'
     """
     values = indices.tolist() if isinstance(indices, torch.Tensor) else list(indices)
     if values and isinstance(values[0], list):
         raise ValueError("decode takes one sequence of indices; loop over a batch yourself")
     for i, value in enumerate(values):
-        if not 0 <= value < len(alphabet):
+        if not start <= value < start + len(alphabet):
             raise ValueError(
-                f"index {value} at position {i} is outside the alphabet of {len(alphabet)} symbols"
+                f"index {value} at position {i} is no symbol: the {len(alphabet)} symbols "
+                f"have indices {start} to {start + len(alphabet) - 1}; strip padding and "
+                "other special indices before decoding"
             )
-    return "".join(alphabet[value] for value in values)
+    return "".join(alphabet[value - start] for value in values)
+
+
+def encode_name(name: str) -> torch.Tensor:
+    """A surname as indices 1 to 59 (`NAME_ALPHABET` order); 0 stays free for `PAD`.
+
+    Example:
+        >>> encode_name("Ng")
+        tensor([40,  7])
+    """
+    return encode(_check_text(name, "name"), NAME_ALPHABET, start=1)
 
 
 def name_to_onehot(name: str) -> torch.Tensor:
@@ -72,7 +96,7 @@ def name_to_onehot(name: str) -> torch.Tensor:
 
 
 def pad_batch(
-    sequences: Sequence[torch.Tensor], padding_value: int = 0
+    sequences: Sequence[torch.Tensor], padding_value: int = PAD
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Pad 1-D index tensors into one ``[batch, longest]`` tensor, plus their lengths.
 
@@ -99,22 +123,38 @@ def pad_batch(
 
 
 def length_batches(
-    lengths: Sequence[int], batch_size: int, *, generator: torch.Generator | None = None
+    lengths: Sequence[int],
+    batch_size: int,
+    *,
+    generator: torch.Generator | None = None,
+    pool: int = 50,
 ) -> list[list[int]]:
-    """Group positions ``0..len(lengths)-1`` into batches of similar length.
+    """Group positions ``0..len(lengths)-1`` into batches of names of similar length.
 
-    Sorting by length before cutting batches leaves little padding in each one. With a
-    ``generator`` the order of the batches is shuffled (for training); without, the
-    batches come shortest first (for evaluation).
+    Similar lengths leave little padding in each batch. Without a ``generator`` (for
+    evaluation) the positions are sorted by length and cut into batches, shortest
+    first. With one (for training) every call draws new batches: the positions are
+    shuffled, cut into pools of ``pool`` batches, sorted by length within each pool,
+    cut into batches, and the batches are shuffled. Call it once per epoch, so that
+    no two epochs see the same batches.
 
     Example:
         >>> length_batches([5, 2, 9, 2], batch_size=2)
         [[1, 3], [0, 2]]
+        >>> g = torch.Generator().manual_seed(0)
+        >>> sorted(i for b in length_batches([5, 2, 9, 2], 2, generator=g) for i in b)
+        [0, 1, 2, 3]
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-    if generator is not None:
-        batches = [batches[i] for i in torch.randperm(len(batches), generator=generator)]
-    return batches
+    for what, value in (("batch_size", batch_size), ("pool", pool)):
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ValueError(f"{what} must be a positive int, got {value!r}")
+    if generator is None:
+        order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+        return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    shuffled = torch.randperm(len(lengths), generator=generator).tolist()
+    size = pool * batch_size
+    batches = []
+    for begin in range(0, len(shuffled), size):
+        chunk = sorted(shuffled[begin : begin + size], key=lambda i: lengths[i])
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    return [batches[i] for i in torch.randperm(len(batches), generator=generator).tolist()]

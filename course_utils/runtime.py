@@ -1,14 +1,23 @@
-"""Seeding and device choice: the two lines every notebook starts with."""
+"""Seeding, device choice, timing, and what is installed: the plumbing of every notebook."""
 
 from __future__ import annotations
 
 import os
 import random
+import re
+import statistics
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
 
 _DEVICES = ("cuda", "mps", "cpu")
+#: requirements.txt of the course, found through the package (not the working folder).
+_PINS = Path(__file__).resolve().parents[1] / "requirements.txt"
 
 
 def seed_everything(seed: int) -> None:
@@ -58,3 +67,107 @@ def get_device() -> torch.device:
             )
         return torch.device(wanted)
     return torch.device(next(name for name in _DEVICES if _available(name)))
+
+
+def synchronize(device: torch.device | str) -> None:
+    """Wait until ``device`` has finished its queued work (GPUs run asynchronously).
+
+    Example:
+        >>> synchronize("cpu")  # nothing to wait for on the CPU
+    """
+    kind = torch.device(device).type
+    if kind == "cuda":
+        torch.cuda.synchronize(device)
+    elif kind == "mps":
+        torch.mps.synchronize()
+
+
+def time_call(
+    fn: Callable[[], object],
+    *,
+    device: torch.device | str = "cpu",
+    repeats: int = 3,
+    warmup: int = 1,
+) -> float:
+    """Median seconds of ``repeats`` calls of ``fn()``, after ``warmup`` untimed calls.
+
+    The warm-up pays one-off costs (memory allocation, kernel selection) outside the
+    clock; the device is synchronised before each reading, so GPU work is counted; the
+    median ignores one slow outlier.
+
+    Example:
+        >>> seconds = time_call(lambda: torch.ones(100).sum())
+        >>> 0 <= seconds < 1
+        True
+    """
+    for what, value in (("repeats", repeats), ("warmup", warmup)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < (what == "repeats"):
+            raise ValueError(f"{what} must be an int >= {int(what == 'repeats')}, got {value!r}")
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        synchronize(device)
+        start = time.perf_counter()
+        fn()
+        synchronize(device)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+class Package(NamedTuple):
+    """One package the course uses: what is installed, what the course pins, whether needed."""
+
+    name: str
+    installed: str | None
+    pinned: str | None
+    required: bool
+
+    @property
+    def status(self) -> str:
+        if self.installed is None:
+            return "MISSING" if self.required else "not installed (optional)"
+        if self.pinned is None or self.installed == self.pinned:
+            return "ok"
+        return "differs from the pin"
+
+
+def _pins(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            name, version = line.split("==", 1)
+            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    return pins
+
+
+def package_report(distribution: str = "course-utils", pins: Path = _PINS) -> list[Package]:
+    """The packages ``course_utils`` depends on, installed against pinned versions.
+
+    Its own dependencies are required. Those of its extras (JupyterLab, the test tools)
+    are optional: a plain ``pip install -e .``, as on Colab, skips them. Pins come from
+    the course's ``requirements.txt`` when the package sits in the course's folder.
+
+    Example:
+        >>> report = package_report()
+        >>> any(p.name == "torch" and p.required for p in report)
+        True
+    """
+    try:
+        requirements = metadata.requires(distribution) or []
+    except metadata.PackageNotFoundError as error:
+        raise ValueError(
+            f"{distribution!r} is not installed: run `pip install -e .` in the course's folder"
+        ) from error
+    pinned = _pins(pins)
+    report = []
+    for requirement in requirements:
+        name = re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower().replace("_", "-")
+        try:
+            installed = metadata.version(name).split("+")[0]
+        except metadata.PackageNotFoundError:
+            installed = None
+        report.append(Package(name, installed, pinned.get(name), "extra ==" not in requirement))
+    return report

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import data
-from course_utils.data import DownloadError, download_names, load_names
+from course_utils import names as data
+from course_utils.names import DownloadError, download_names, load_names
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "names"
 

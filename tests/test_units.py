@@ -7,31 +7,45 @@ import matplotlib
 matplotlib.use("Agg")
 
 import random
+import time
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
+from unidecode import unidecode
 
 from course_utils import get_device, seed_everything
-from course_utils.data import (
+from course_utils.ciphers import (
     CIPHER_ALPHABET,
     caesar_decrypt,
     caesar_encrypt,
-    lorenz96,
     make_cipher_dataset,
+    make_recall_dataset,
     make_vigenere_dataset,
     vigenere_encrypt,
 )
 from course_utils.encoding import (
     NAME_ALPHABET,
+    NAME_VOCAB_SIZE,
+    PAD,
     decode,
     encode,
+    encode_name,
     length_batches,
     name_to_onehot,
     pad_batch,
 )
-from course_utils.plotting import plot_confusion_matrix, plot_losses
+from course_utils.evaluation import accuracy, mcnemar
+from course_utils.names import is_junk, load_names, read_rows, split_names, unique_pairs
+from course_utils.plotting import (
+    plot_attention,
+    plot_confusion_matrix,
+    plot_losses,
+    plot_unrolled_rnn,
+)
+from course_utils.runtime import Package, package_report, synchronize, time_call
+from course_utils.series import lorenz96
 
 # --- cipher ---------------------------------------------------------------------------
 
@@ -312,19 +326,198 @@ def test_lorenz96_bad_input(kwargs, error, words):
         lorenz96(**kwargs)
 
 
-def test_length_batches():
+def test_length_batches_for_evaluation():
     lengths = [5, 2, 9, 2, 7, 1, 3]
-    batches = length_batches(lengths, 3)
-    assert batches == [[5, 1, 3], [6, 0, 4], [2]]
-    assert sorted(i for batch in batches for i in batch) == list(range(7))
-    shuffled = length_batches(lengths, 3, generator=torch.Generator().manual_seed(0))
-    assert sorted(shuffled) == sorted(batches)
-    again = length_batches(lengths, 3, generator=torch.Generator().manual_seed(0))
-    assert shuffled == again
+    assert length_batches(lengths, 3) == [[5, 1, 3], [6, 0, 4], [2]]
     assert length_batches([], 4) == []
+
+
+def test_length_batches_redrawn_every_epoch():
+    lengths = [int(n) for n in torch.randint(1, 15, (1000,), generator=torch.Generator())]
+    generator = torch.Generator().manual_seed(0)
+    epochs = [length_batches(lengths, 10, generator=generator, pool=5) for _ in range(3)]
+    for batches in epochs:
+        assert sorted(i for batch in batches for i in batch) == list(range(1000))
+        assert all(1 <= len(batch) <= 10 for batch in batches)
+    assert epochs[0] != epochs[1] != epochs[2]  # new batches each epoch, not a new order
+    assert {tuple(b) for b in epochs[0]} != {tuple(b) for b in epochs[1]}
+    # batches are cut from length-sorted pools: far less spread than random batches
+    spread = np.mean([np.ptp([lengths[i] for i in batch]) for batch in epochs[0]])
+    assert spread < 3
+    again = length_batches(lengths, 10, generator=torch.Generator().manual_seed(0), pool=5)
+    assert again == epochs[0]
 
 
 @pytest.mark.parametrize("size", [0, -1, 2.5, True])
 def test_length_batches_bad_size(size):
     with pytest.raises(ValueError, match="batch_size must be a positive int"):
         length_batches([1, 2], size)
+    with pytest.raises(ValueError, match="pool must be a positive int"):
+        length_batches([1, 2], 2, pool=size)
+
+
+# --- padding and the long-memory task ----------------------------------------------------
+
+
+def test_names_are_encoded_from_one_so_that_zero_pads():
+    assert PAD == 0 and len(NAME_ALPHABET) + 1 == NAME_VOCAB_SIZE
+    indices = encode_name("aZ'")
+    assert indices.tolist() == [1, 52, 59] and PAD not in indices.tolist()
+    assert decode(indices, NAME_ALPHABET, start=1) == "aZ'"
+    padded, lengths = pad_batch([encode_name("Ng"), encode_name("Abel")])
+    assert padded[0].tolist() == [40, 7, PAD, PAD] and lengths.tolist() == [2, 4]
+    with pytest.raises(ValueError, match="index 0 at position 2 is no symbol"):
+        decode(padded[0], NAME_ALPHABET, start=1)
+    with pytest.raises(ValueError, match="empty"):
+        encode_name("")
+
+
+def test_make_recall_dataset():
+    messages, keys = make_recall_dataset(50, 10, generator=torch.Generator().manual_seed(0))
+    assert messages.shape == (50, 11) and keys.shape == (50,)
+    assert torch.equal(messages[:, 0], keys) and messages.max() < 27
+    assert make_recall_dataset(2, 0)[0].shape == (2, 1)
+    with pytest.raises(ValueError, match="gap must be zero or positive"):
+        make_recall_dataset(2, -1)
+    with pytest.raises(TypeError, match="gap must be an int"):
+        make_recall_dataset(2, 2.5)
+
+
+# --- evaluation -------------------------------------------------------------------------
+
+
+def test_accuracy_interval():
+    result = accuracy([True] * 1600 + [False] * 400)
+    assert result.value == 0.8 and result.n == 2000
+    assert 0.78 < result.low < 0.8 < result.high < 0.82
+    assert abs((result.high - result.low) / 2 - 0.0175) < 0.001  # about +/-1.7 points
+    assert "80.0%" in str(result) and "n = 2,000" in str(result)
+    everything = accuracy(np.ones(10, dtype=bool))
+    assert everything.value == everything.high == 1.0 and everything.low < 1.0
+    with pytest.raises(ValueError, match="at least one"):
+        accuracy([])
+    with pytest.raises(ValueError, match="confidence"):
+        accuracy([True], confidence=95)
+
+
+def test_mcnemar():
+    a = np.array([True] * 50 + [True] * 30 + [False] * 10 + [False] * 10)
+    b = np.array([True] * 50 + [False] * 30 + [True] * 10 + [False] * 10)
+    result = mcnemar(a, b)
+    assert (result.only_a, result.only_b) == (30, 10)
+    assert 0.001 < result.p_value < 0.01  # 30 against 10: unlikely under equal models
+    assert mcnemar(b, a).p_value == result.p_value
+    assert mcnemar(a, a) == (0, 0, 1.0)
+    assert mcnemar([True, False], [False, True]).p_value == 1.0
+    assert "McNemar" in str(result)
+    with pytest.raises(ValueError, match="same items"):
+        mcnemar([True], [True, False])
+
+
+# --- runtime: timing and packages ---------------------------------------------------------
+
+
+def test_time_call_warms_up_and_takes_the_median():
+    calls = []
+    durations = iter([0.0, 0.03, 0.0, 0.0])  # warm-up, then three timed calls
+
+    def work():
+        calls.append(1)
+        time.sleep(next(durations))
+
+    seconds = time_call(work, repeats=3, warmup=1)
+    assert len(calls) == 4 and seconds < 0.02  # the slow outlier is not the median
+    with pytest.raises(ValueError, match="repeats must be an int >= 1"):
+        time_call(work, repeats=0)
+    with pytest.raises(ValueError, match="warmup must be an int >= 0"):
+        time_call(work, warmup=-1)
+
+
+def test_synchronize_waits_on_the_right_device(monkeypatch):
+    waited = []
+    monkeypatch.setattr(torch.cuda, "synchronize", lambda device=None: waited.append("cuda"))
+    monkeypatch.setattr(torch.mps, "synchronize", lambda: waited.append("mps"))
+    for device in ("cpu", "cuda", "mps"):
+        synchronize(device)
+    assert waited == ["cuda", "mps"]
+
+
+def test_package_report(tmp_path):
+    report = {p.name: p for p in package_report()}
+    assert report["torch"].required and not report["nbval"].required
+    assert report["torch"].installed is not None
+    pins = tmp_path / "requirements.txt"
+    pins.write_text("# comment\ntorch==0.0.1\nUnidecode==1.4.0\n")
+    report = {p.name: p for p in package_report(pins=pins)}
+    assert report["torch"].status == "differs from the pin"
+    assert report["unidecode"].pinned == "1.4.0" and report["numpy"].pinned is None
+    assert report["numpy"].status == "ok"  # nothing pinned: nothing to differ from
+    no_pins = {p.name: p for p in package_report(pins=tmp_path / "absent.txt")}
+    assert all(p.pinned is None for p in no_pins.values())
+    assert Package("x", None, None, True).status == "MISSING"
+    assert Package("x", None, "1", False).status == "not installed (optional)"
+    with pytest.raises(ValueError, match="is not installed"):
+        package_report("no-such-distribution")
+
+
+# --- plotting: the unrolled diagram and attention -------------------------------------------
+
+
+def test_plot_unrolled_rnn():
+    ax = plot_unrolled_rnn(5)
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("f") == 5 and "$x_5$" in texts and "$h_0 = 0$" in texts
+    plt.close("all")
+    for steps in (0, 9, 2.0):
+        with pytest.raises(ValueError, match="steps must be an int from 1 to 8"):
+            plot_unrolled_rnn(steps)
+
+
+def test_plot_attention():
+    ax = plot_attention(np.eye(3), inputs="a b", outputs="xyz")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "␣", "b"]
+    assert ax.images[0].get_array().shape == (3, 3)
+    plt.close("all")
+    with pytest.raises(ValueError, match=r"need \(2, 3\)"):
+        plot_attention(np.ones((3, 2)), inputs="abc", outputs="xy")
+
+
+# --- the names data, as it is ------------------------------------------------------------
+
+
+def test_read_rows_and_load_names():
+    rows = read_rows()
+    assert len(rows) == 20_074 and all(line and line == line.strip() for line, _ in rows)
+    pairs = load_names()
+    assert len(pairs) == 20_070
+    allowed = set(NAME_ALPHABET)
+    left_out = [line for line, _ in rows if not set(unidecode(line)) <= allowed]
+    assert sorted(left_out) == ["Maxa/B", "Rafaj1", "Urbanek1", "Whitmire1"]
+
+
+def test_junk_and_unique_pairs():
+    pairs = load_names()
+    junk = [name for name, _ in pairs if is_junk(name)]
+    assert len(junk) == 24 and {lang for name, lang in pairs if is_junk(name)} == {"Russian"}
+    unique = unique_pairs(pairs)
+    assert len(unique) == len(set(unique)) == 17_983
+    assert not any(is_junk(name) for name, _ in unique)
+    assert sum(lang == "Arabic" for _, lang in unique) == 108
+    assert unique_pairs([]) == []
+
+
+def test_split_names_is_stratified_disjoint_and_seeded():
+    labels = np.array([0] * 500 + [1] * 300 + [2] * 50)
+    train, val, test = split_names(labels)
+    assert len(train) + len(val) + len(test) == 850
+    assert len(set(train) | set(val) | set(test)) == 850  # disjoint, and all of them
+    for part, share in ((train, 0.8), (val, 0.1), (test, 0.1)):
+        assert abs(np.mean(labels[part] == 2) - 50 / 850) < 0.01  # each keeps the mix
+        assert abs(len(part) / 850 - share) < 0.01
+    again = split_names(labels)
+    assert all(np.array_equal(a, b) for a, b in zip(again, (train, val, test), strict=True))
+    other = split_names(labels, seed=1)
+    assert not np.array_equal(other[2], test)
+    for fractions in [(0.8, 0.2), (0.8, 0.3, 0.1), (1.0, 0.0, 0.0)]:
+        with pytest.raises(ValueError, match="three positive shares that sum to 1"):
+            split_names(labels, fractions=fractions)
