@@ -1,8 +1,16 @@
-"""pytest settings that nbval can only take in code: the sanitize file and skipped streams."""
+"""pytest settings that nbval can only take in code: the sanitize file, skipped streams, threads."""
 
+import os
 from pathlib import Path
 
 SANITIZE_FILE = Path(__file__).parent / "tests" / "nbval_sanitize.cfg"
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # One thread per worker: several PyTorch processes on a few cores, each with as many
+    # threads as there are cores, slow each other down many times over. The notebooks'
+    # kernels are started from the worker and inherit these variables.
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = "1"
 
 
 def pytest_configure(config):
