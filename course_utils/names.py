@@ -16,6 +16,7 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
@@ -252,22 +253,50 @@ def split_names(
     *,
     fractions: tuple[float, float, float] = (0.8, 0.1, 0.1),
     seed: int = 0,
+    groups: Sequence[object] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions for training, validation and test, stratified by label and seeded.
 
-    Each part keeps every language's share of the whole.
+    Each part keeps every language's share of the whole. With ``groups`` (for example
+    each pair's name), the groups are split instead of the positions, stratified by the
+    label of each group, and every position follows its group: a name
+    listed under two languages then never has one pair in training and one in the test.
+    A group is stratified by its rarest label, so that small languages keep their share.
 
     Example:
         >>> train, val, test = split_names([0] * 8 + [1] * 12)
         >>> len(train), len(val), len(test)
         (16, 2, 2)
+        >>> pairs_of = [i // 2 for i in range(20)]  # ten groups of two positions each
+        >>> train, val, test = split_names([0, 1] * 10, groups=pairs_of)
+        >>> {pairs_of[i] for i in train} & {pairs_of[i] for i in [*val, *test]}
+        set()
     """
     if len(fractions) != 3 or min(fractions) <= 0 or abs(sum(fractions) - 1) > 1e-9:
         raise ValueError(
             f"fractions must be three positive shares that sum to 1, got {fractions!r}"
         )
     labels = np.asarray(labels)
-    positions = np.arange(len(labels))
+    if groups is None:
+        return _split(np.arange(len(labels)), labels, fractions, seed)
+    if len(groups) != len(labels):
+        raise ValueError(f"groups has {len(groups)} items but labels has {len(labels)}")
+    size = Counter(labels.tolist())
+    rarest = {}  # group -> the label of its pair whose label is rarest overall
+    for label, group in zip(labels.tolist(), groups, strict=True):
+        if group not in rarest or size[label] < size[rarest[group]]:
+            rarest[group] = label
+    order = list(rarest)
+    parts = _split(np.arange(len(order)), np.array(list(rarest.values())), fractions, seed)
+    part_of = {order[k]: p for p, part in enumerate(parts) for k in part}
+    return tuple(
+        np.array([i for i, group in enumerate(groups) if part_of[group] == p]) for p in range(3)
+    )
+
+
+def _split(
+    positions: np.ndarray, labels: np.ndarray, fractions: tuple[float, float, float], seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     held_out = fractions[1] + fractions[2]
     train, rest = train_test_split(
         positions, test_size=held_out, stratify=labels, shuffle=True, random_state=seed

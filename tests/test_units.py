@@ -521,3 +521,19 @@ def test_split_names_is_stratified_disjoint_and_seeded():
     for fractions in [(0.8, 0.2), (0.8, 0.3, 0.1), (1.0, 0.0, 0.0)]:
         with pytest.raises(ValueError, match="three positive shares that sum to 1"):
             split_names(labels, fractions=fractions)
+
+
+def test_split_names_keeps_groups_whole():
+    pairs = unique_pairs(load_names())
+    languages = sorted({lang for _, lang in pairs})
+    labels = np.array([languages.index(lang) for _, lang in pairs])
+    names = [name for name, _ in pairs]
+    train, val, test = split_names(labels, groups=names)
+    assert len(train) + len(val) + len(test) == len(pairs)
+    seen = {names[i] for i in train}
+    assert not any(names[i] in seen for i in [*val, *test])  # no name on both sides
+    assert not {names[i] for i in val} & {names[i] for i in test}
+    for part in (val, test):  # every language, even the small ones, is in each part
+        assert set(labels[part]) == set(range(18))
+    with pytest.raises(ValueError, match="groups has 2 items but labels has 3"):
+        split_names([0, 1, 0], groups=["a", "b"])
