@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup lab test lint notebooks bench colab lock clean
+.PHONY: setup lab test lint notebooks bench student colab lock clean
 
 # The pinned environment, rebuilt only when the pins or the package metadata change.
 $(STAMP): requirements.txt pyproject.toml
@@ -37,6 +37,14 @@ notebooks: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py --tests
+
+# Learner copies in work/ (ignored by git): every exercise's solution becomes a stub.
+#   make student                  writes them, keeping every copy you have edited
+#   make student FORCE=1          resets all copies;  make student FORCE=1 ONLY=03  resets one
+# Only the standard library is needed, so it runs before the install too.
+TOOL_PYTHON = $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
+student:
+	$(TOOL_PYTHON) -m course_utils.student $(if $(FORCE),--force) $(if $(ONLY),--only $(ONLY))
 
 # Point every Colab badge and install cell at the published repository:
 #   make colab REPO=owner/name

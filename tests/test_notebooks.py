@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import re
+import shutil
 from functools import cache
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
@@ -18,7 +21,7 @@ MACHINE_PATHS = re.compile(r"(?<![\w.])/(root|work|tmp|home|Users)/")
 
 
 def test_there_are_notebooks():
-    assert len(NOTEBOOKS) >= 8
+    assert len(NOTEBOOKS) >= 11
 
 
 @cache
@@ -69,4 +72,64 @@ def test_exercises_have_collapsed_solutions(path: Path):
         return  # the setup check has no exercises
     assert solutions, "each notebook ends with exercises and their solutions"
     for cell in solutions:
-        assert cell.metadata.get("jupyter", {}).get("source_hidden") is True
+        hidden = cell.metadata.get("jupyter", {})
+        assert hidden.get("source_hidden") is True, "a solution's code is collapsed"
+        assert hidden.get("outputs_hidden") is True, "a solution's outputs are collapsed too"
+
+
+def bound_names(source: str) -> set[str]:
+    """Names a cell binds at module level: assignments, loops, imports, defs, classes."""
+    magic = ("!", "%")  # shell and IPython lines are not Python
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(magic))
+    names: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+            return  # what is inside a function or class is local to it
+        if isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp):
+            return
+        if isinstance(node, ast.GeneratorExp):
+            return
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(code))
+    return names - {"_"}
+
+
+def test_bound_names():
+    source = "import numpy as np\nfor i, (a, b) in x:\n    c = [k for k in y]\ndef f(z):\n    w = 1"
+    assert bound_names(source) == {"np", "i", "a", "b", "c", "f"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_solutions_keep_the_lesson_names(path: Path):
+    """Re-running a lesson cell after the solutions must work: no solution rebinds its names."""
+    nb = nbformat.read(path, as_version=4)
+    lesson: set[str] = set()
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if "solution" in cell.metadata.get("tags", []):
+            clash = bound_names(cell.source) & lesson
+            assert not clash, f"cell {index} (a solution) rebinds lesson names {sorted(clash)}"
+        else:
+            lesson |= bound_names(cell.source)
+
+
+def test_setup_check_runs_from_another_folder(tmp_path: Path):
+    """Notebook 00 as on Colab: the working folder is not the course's."""
+    nb = nbformat.read(ROOT / "notebooks" / "00_setup_check.ipynb", as_version=4)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    client = NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(elsewhere)}}
+    )
+    client.execute()  # raises CellExecutionError if any cell fails
+    assert not any(elsewhere.iterdir()), "notebook 00 wrote files into the working folder"
+    shutil.rmtree(elsewhere)
