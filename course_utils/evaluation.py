@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
-from scipy.stats import binomtest, wilcoxon
+from scipy.stats import binomtest
 
 
 class Accuracy(NamedTuple):
@@ -43,15 +43,23 @@ def accuracy(correct: Sequence[bool] | np.ndarray, *, confidence: float = 0.95) 
 
 
 class PairedTest(NamedTuple):
-    """Exact McNemar test: the items only one model got right, and the two-sided p-value."""
+    """Two models scored on the same items: who wins where they disagree, and how sure we are.
+
+    ``difference`` is the first model's accuracy minus the second's, with a 95% interval
+    for it (``low``, ``high``); ``p_value`` is the exact McNemar test's.
+    """
 
     only_a: int
     only_b: int
     p_value: float
+    difference: float
+    low: float
+    high: float
 
     def __str__(self) -> str:
         return (
-            f"only the first right: {self.only_a}, only the second: {self.only_b}, "
+            f"only the first right: {self.only_a}, only the second: {self.only_b}; "
+            f"difference {self.difference:+.1%} (95% CI {self.low:+.1%} to {self.high:+.1%}), "
             f"exact McNemar p = {self.p_value:.3g}"
         )
 
@@ -59,30 +67,36 @@ class PairedTest(NamedTuple):
 def mcnemar(
     correct_a: Sequence[bool] | np.ndarray, correct_b: Sequence[bool] | np.ndarray
 ) -> PairedTest:
-    """Exact McNemar test of two models scored on the same items.
+    """Exact McNemar test of two models scored on the same items, and their difference.
 
     Only the items where the models disagree carry evidence. If both models were equally
     good, each of those would be won by either model with probability 1/2, so the count
-    won by the first follows a binomial law; ``p_value`` is its two-sided tail.
+    won by the first follows a binomial law; ``p_value`` is its two-sided tail. A large
+    p-value means no evidence of a difference, not evidence that there is none: the
+    interval of the difference says how large a difference the data still allow. The
+    interval is the paired (Wald) one, ``(b - c) / n`` plus or minus 1.96 standard errors.
 
     Example:
         >>> a = [True] * 90 + [False] * 10
         >>> b = [True] * 80 + [False] * 20
         >>> result = mcnemar(a, b)
-        >>> result.only_a, result.only_b, round(result.p_value, 4)
-        (10, 0, 0.002)
+        >>> result.only_a, result.only_b, round(result.p_value, 4), round(result.difference, 2)
+        (10, 0, 0.002, 0.1)
     """
     a = np.asarray(correct_a, dtype=bool).ravel()
     b = np.asarray(correct_b, dtype=bool).ravel()
-    if a.size != b.size:
+    if a.size != b.size or a.size == 0:
         raise ValueError(
             f"the two models were scored on {a.size} and {b.size} items; a paired test "
-            "needs both scored on the same items, in the same order"
+            "needs both scored on the same items (at least one), in the same order"
         )
-    only_a, only_b = int((a & ~b).sum()), int((~a & b).sum())
-    if only_a + only_b == 0:
-        return PairedTest(0, 0, 1.0)
-    return PairedTest(only_a, only_b, float(binomtest(only_a, only_a + only_b).pvalue))
+    only_a, only_b, n = int((a & ~b).sum()), int((~a & b).sum()), a.size
+    difference = (only_a - only_b) / n
+    spread = 1.96 * np.sqrt(max(only_a + only_b - (only_a - only_b) ** 2 / n, 0.0)) / n
+    p_value = 1.0 if only_a + only_b == 0 else float(binomtest(only_a, only_a + only_b).pvalue)
+    return PairedTest(
+        only_a, only_b, p_value, difference, difference - float(spread), difference + float(spread)
+    )
 
 
 class LossDifference(NamedTuple):
@@ -96,7 +110,7 @@ class LossDifference(NamedTuple):
     def __str__(self) -> str:
         return (
             f"{self.difference:+.3f} nats per symbol (95% CI {self.low:+.3f} to {self.high:+.3f}), "
-            f"Wilcoxon p = {self.p_value:.3g}"
+            f"paired permutation p = {self.p_value:.3g}"
         )
 
 
@@ -105,7 +119,7 @@ def loss_difference(
     loss_b: Sequence[float] | np.ndarray,
     symbols: Sequence[int] | np.ndarray,
     *,
-    resamples: int = 2000,
+    resamples: int = 5000,
     seed: int = 0,
 ) -> LossDifference:
     """Compare two language models on the same items (names), item by item.
@@ -113,8 +127,11 @@ def loss_difference(
     ``loss_a`` and ``loss_b`` are each item's total loss in nats under the two models,
     ``symbols`` the number of symbols each item scores. The difference is
     ``(sum(loss_a) - sum(loss_b)) / sum(symbols)``: negative when A is better. Its 95%
-    interval comes from resampling the items with replacement (a paired bootstrap), and
-    the p-value from Wilcoxon's signed-rank test on the per-item differences.
+    interval comes from resampling the items with replacement (a paired bootstrap). Its
+    p-value tests the same statistic: if the models were equally good, each item's
+    difference would be as likely to have either sign, so we flip the signs at random
+    and count how often the statistic comes out at least as far from 0 (a paired
+    permutation test).
 
     Example:
         >>> a, b = [1.0, 2.0, 3.0, 2.5] * 25, [1.2, 2.1, 3.3, 2.4] * 25
@@ -132,11 +149,12 @@ def loss_difference(
     if (counts <= 0).any():
         raise ValueError("every item must score at least one symbol")
     rng = np.random.default_rng(seed)
+    differences, total = a - b, counts.sum()
+    observed = differences.sum() / total
     picks = rng.integers(0, a.size, size=(resamples, a.size))
-    boot = (a[picks].sum(1) - b[picks].sum(1)) / counts[picks].sum(1)
+    boot = differences[picks].sum(1) / counts[picks].sum(1)
     low, high = np.quantile(boot, [0.025, 0.975])
-    differences = a - b
-    p_value = 1.0 if not differences.any() else float(wilcoxon(differences).pvalue)
-    return LossDifference(
-        float((a.sum() - b.sum()) / counts.sum()), float(low), float(high), p_value
-    )
+    signs = rng.choice([-1.0, 1.0], size=(resamples, a.size))
+    flipped = np.abs((signs * differences).sum(1) / total)
+    p_value = (1 + np.count_nonzero(flipped >= abs(observed) - 1e-12)) / (1 + resamples)
+    return LossDifference(float(observed), float(low), float(high), float(p_value))

@@ -133,3 +133,18 @@ def test_setup_check_runs_from_another_folder(tmp_path: Path):
     client.execute()  # raises CellExecutionError if any cell fails
     assert not any(elsewhere.iterdir()), "notebook 00 wrote files into the working folder"
     shutil.rmtree(elsewhere)
+
+
+def test_every_exercise_check_is_called_once_by_a_solution():
+    """The reference solutions call every check, so nbval runs each on a right answer."""
+    from course_utils.checks import _CHECKS
+
+    called: list[str] = []
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if "solution" in cell.metadata.get("tags", []):
+                ids = re.findall(r'^check\("(\d\d\.\d)"', cell.source, flags=re.MULTILINE)
+                assert all(i.startswith(path.name[:2]) for i in ids), (path.name, ids)
+                called += ids
+    assert sorted(called) == sorted(_CHECKS), "each check is called by exactly one solution"

@@ -407,11 +407,16 @@ def test_mcnemar():
     assert (result.only_a, result.only_b) == (30, 10)
     assert 0.001 < result.p_value < 0.01  # 30 against 10: unlikely under equal models
     assert mcnemar(b, a).p_value == result.p_value
-    assert mcnemar(a, a) == (0, 0, 1.0)
+    assert mcnemar(a, a)[:3] == (0, 0, 1.0) and mcnemar(a, a).difference == 0
+    assert result.difference == 0.2  # (30 - 10) / 100
+    assert 0.05 < result.low < 0.2 < result.high < 0.35  # the paired interval excludes 0
+    assert mcnemar(b, a).difference == -0.2
     assert mcnemar([True, False], [False, True]).p_value == 1.0
     assert "McNemar" in str(result)
     with pytest.raises(ValueError, match="same items"):
         mcnemar([True], [True, False])
+    with pytest.raises(ValueError, match="at least one"):
+        mcnemar([], [])
 
 
 # --- runtime: timing and packages ---------------------------------------------------------
