@@ -9,7 +9,7 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     # One thread per worker: several PyTorch processes on a few cores, each with as many
     # threads as there are cores, slow each other down many times over. The notebooks'
     # kernels are started from the worker and inherit these variables.
-    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[variable] = "1"
 
 
@@ -25,3 +25,16 @@ def pytest_collectstart(collector):
     # machine; what a notebook claims goes to stdout and is checked there.
     if hasattr(collector, "skip_compare"):
         collector.skip_compare = (*collector.skip_compare, "stderr")
+
+
+def pytest_collection_modifyitems(items):
+    # pytest-xdist hands out whole files in the order they were collected. Starting with the
+    # longest (the later notebooks) and ending with the short unit tests keeps both workers
+    # busy until the end. The sort is stable, so the cells of a notebook keep their order.
+    def rank(item):
+        path = item.path
+        if path.suffix == ".ipynb":
+            return (0, -int(path.name[:2]))
+        return (1, 0)
+
+    items.sort(key=rank)
