@@ -1105,22 +1105,29 @@ def _check_06_1(NameLSTM: object) -> str:
 
 @_register("06.2")
 def _check_06_2(h_n: object, features: object) -> str:
-    """h_n of a 2-layer bidirectional nn.GRU(32, 256) on 4 names, and the head's width."""
+    """h_n of a 2-layer bidirectional nn.GRU on 4 names, and the head's width."""
     rows = "h_n has num_layers * 2 directions rows: check num_layers=2 and bidirectional=True"
-    _shape(h_n, "h_n", (4, 4, 256), {(2, 4, 256): rows, (1, 4, 256): rows})
+    tensor = _tensor(h_n, "h_n", "the h_n a 2-layer bidirectional GRU returns for 4 names")
+    if tensor.dim() != 3:
+        raise CheckError(
+            f"`h_n` should be 3-D, (layers * directions, batch, hidden), got {tuple(tensor.shape)}"
+        )
+    hidden = tensor.shape[-1]
+    _shape(h_n, "h_n", (4, 4, hidden), {(2, 4, hidden): rows, (1, 4, hidden): rows})
     width = _number(features, "features", "the width of torch.cat([h_n[-2], h_n[-1]], dim=1)")
-    if width != 512:
+    if width != 2 * hidden:
         hints = {
-            256: "that is one direction; the top layer's forward (h_n[-2]) and backward "
+            hidden: "that is one direction; the top layer's forward (h_n[-2]) and backward "
             "(h_n[-1]) states are concatenated",
-            1024: "that is all four rows; only the top layer's two, h_n[-2] and h_n[-1], go to "
-            "the linear layer",
+            4 * hidden: "that is all four rows; only the top layer's two, h_n[-2] and h_n[-1], "
+            "go to the linear layer",
         }
         hint = hints.get(int(width), "measure torch.cat([h_n[-2], h_n[-1]], dim=1).shape[1]")
-        raise CheckError(f"`features` should be 2 * 256 = 512, got {width:g}: {hint}")
+        raise CheckError(f"`features` should be 2 * {hidden} = {2 * hidden}, got {width:g}: {hint}")
     return (
-        "h_n has 2 layers * 2 directions = 4 rows of 256; the top layer's forward and backward "
-        "states are h_n[-2] and h_n[-1], so the linear layer needs 2 * 256 = 512 inputs."
+        f"h_n has 2 layers * 2 directions = 4 rows of {hidden}; the top layer's forward and "
+        f"backward states are h_n[-2] and h_n[-1], so the linear layer needs 2 * {hidden} = "
+        f"{2 * hidden} inputs."
     )
 
 

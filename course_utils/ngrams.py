@@ -134,20 +134,42 @@ class KneserNey:
         while len(levels) < order:
             levels.append(Counter(ngram[1:] for ngram in levels[-1]))
 
-        # Per context: the discounted share of each symbol seen after it, and the weight
-        # of the shorter context. Counts are at least 1 > D, so max(N - D, 0) = N - D.
-        by_context: dict[str, dict[str, int]] = {}
+        self._followers: dict[str, dict[str, int]] = {}  # context -> symbol -> count
         for counts in levels:
             for ngram, count in counts.items():
-                by_context.setdefault(ngram[:-1], {})[ngram[-1]] = count
+                self._followers.setdefault(ngram[:-1], {})[ngram[-1]] = count
+        self._smooth()
+
+    def _smooth(self) -> None:
+        """Per context: the discounted share of each symbol seen after it, and the weight
+        of the shorter context. Counts are at least 1 > D, so max(N - D, 0) = N - D."""
+        discount = self.discount
         self._contexts: dict[str, tuple[dict[str, float], float]] = {}
-        for context, followers in by_context.items():
+        for context, followers in self._followers.items():
             total = sum(followers.values())
             shares = {w: (count - discount) / total for w, count in followers.items()}
             self._contexts[context] = (shares, discount * len(followers) / total)
         shares, weight = self._contexts.pop("")
-        floor = weight / (len(symbols) + 1)
-        self._unigram = {w: shares.get(w, 0.0) + floor for w in symbols + END}
+        floor = weight / (len(self.symbols) + 1)
+        self._unigram = {w: shares.get(w, 0.0) + floor for w in self.symbols + END}
+
+    def with_discount(self, discount: float) -> KneserNey:
+        """The same counts smoothed with another ``discount``: cheaper than fitting again.
+
+        Example:
+            >>> model = KneserNey(["Ivanov", "Ivanova"], order=3, discount=0.5)
+            >>> model.with_discount(0.9).discount, model.discount
+            (0.9, 0.5)
+        """
+        if isinstance(discount, bool) or not isinstance(discount, Real):
+            raise TypeError(f"discount must be a float, got {type(discount).__name__}")
+        if not 0 < discount < 1:
+            raise ValueError(f"discount must lie strictly between 0 and 1, got {discount!r}")
+        copy = object.__new__(KneserNey)
+        copy.__dict__.update(self.__dict__)  # shares the counts, which are never changed
+        copy.discount = float(discount)
+        copy._smooth()
+        return copy
 
     def __repr__(self) -> str:
         return (

@@ -309,3 +309,17 @@ def test_bad_mixtures_are_refused():
         Mixture(model, "pooled", 0.5)
     with pytest.raises(ValueError, match="must share their symbols"):
         Mixture(model, other, 0.5)
+
+
+def test_with_discount_equals_a_fresh_fit():
+    names = ["Ivanov", "Ivanova", "Petrov", "Smith", "Smyth", "O'Neil"]
+    fitted = KneserNey(names, order=4, discount=0.3)
+    for discount in (0.1, 0.75, 0.9):
+        reused, fresh = fitted.with_discount(discount), KneserNey(names, order=4, discount=discount)
+        for name in ["Ivanov", "Smithson", "Zed", "O'Neill"]:
+            assert reused.log_prob(name) == pytest.approx(fresh.log_prob(name), rel=1e-12)
+    assert fitted.discount == 0.3  # the original is unchanged
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        fitted.with_discount(1.0)
+    with pytest.raises(TypeError, match="discount must be a float"):
+        fitted.with_discount("0.5")
