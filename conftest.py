@@ -28,9 +28,10 @@ def pytest_collectstart(collector):
 
 
 def pytest_collection_modifyitems(items):
-    # pytest-xdist hands out whole files in the order they were collected. Starting with the
-    # longest (the later notebooks) and ending with the short unit tests keeps both workers
-    # busy until the end. The sort is stable, so the cells of a notebook keep their order.
+    # pytest-xdist hands out whole files in the order they were collected (pyproject.toml
+    # turns off its own reordering by number of tests). Starting with the longest, the later
+    # notebooks, and ending with the short unit tests keeps every worker busy until the end.
+    # The sort is stable, so the cells of a notebook keep their order.
     def rank(item):
         path = item.path
         if path.suffix == ".ipynb":
