@@ -1390,8 +1390,54 @@ def _check_08_4(answer: object) -> str:
         "sigma(b) ** 50 is about 9e-16 for b = 0, 2e-7 for b = 1, 0.09 for b = 3 and 0.7 for "
         "b = 5: only biases 3 and 5 keep more than 1% of the memory over 50 steps at the start. "
         "That matches the recall table (the default LSTM never got started, bias 5 solved every "
-        "distance) and exercise 1 (bias 3 was enough at 25, bias 1 was not). It pictures the "
-        "start only: training can open or close the gate.",
+        "distance, 50 with a longer budget) and exercise 1 (bias 3 was enough at 25, bias 1 was "
+        "not). It pictures the start only: training can open or close the gate.",
+    )
+
+
+@_register("08.5")
+def _check_08_5(gru_run: object, verdict: object) -> str:
+    """The GRU at L = 25 with a longer budget: train_recall's result and "wall" or "budget"."""
+    _given(gru_run, "gru_run", 'train_recall("GRU", None, 25, seed=0, max_steps=1_500)')
+    if not (isinstance(gru_run, tuple | list) and len(gru_run) == 3):
+        raise CheckError(
+            "`gru_run` should be what train_recall returns, (test accuracy, steps, reached), "
+            f"got {type(gru_run).__name__} {gru_run!r:.80}"
+        )
+    accuracy, steps, reached = gru_run
+    if not (isinstance(accuracy, float) and 0 <= accuracy <= 1 and isinstance(steps, int)):
+        raise CheckError(
+            "`gru_run` should be (test accuracy as a float, steps as an int, reached as a bool), "
+            f"as train_recall returns it; got {gru_run!r:.80}"
+        )
+    if steps <= 300:
+        raise CheckError(
+            f"your run stopped after {steps} steps, within the table's budget of 300: pass "
+            "max_steps=1_500 so that the GRU gets a longer one"
+        )
+    _given(verdict, "verdict", '"wall" or "budget"')
+    if verdict not in ("wall", "budget"):
+        raise CheckError(f'`verdict` should be "wall" or "budget", got {verdict!r}')
+    if reached and verdict == "wall":
+        raise CheckError(
+            f"your GRU reached 99% of the validation keys after {steps} steps: a wall would have "
+            'stopped it at any budget, so the answer is "budget"'
+        )
+    if not reached and verdict == "budget":
+        raise CheckError(
+            f"your GRU did not reach 99% within {steps} steps ({accuracy:.0%} of the test keys): "
+            'what you measured does not show that more steps help; say "wall" for this budget, '
+            "or try another seed or more steps"
+        )
+    if reached:
+        return (
+            f"{accuracy:.0%} of the test keys after {steps} steps: the GRU sat near chance for "
+            "hundreds of steps, then learned quickly. A plateau, not a wall: the 300-step budget "
+            "hid it. Compare the validation accuracy every 100 steps to see the plateau."
+        )
+    return (
+        f"{accuracy:.0%} of the test keys after {steps} steps: within this budget, a wall. Other "
+        "seeds may get off the plateau later; one seed decides nothing."
     )
 
 

@@ -31,7 +31,7 @@ from course_utils.encoding import NAME_VOCAB_SIZE, PAD, encode_name, pad_batch
 IDS = [
     *("01.1", "01.2", "01.3", "01.4", "02.1", "02.2", "02.3", "02.4", "03.1", "03.2", "03.3"),
     *("04.1", "04.2", "04.3", "05.1", "05.2", "05.3", "06.1", "06.2", "06.3", "06.4"),
-    *("07.1", "07.2", "07.3", "08.1", "08.2", "08.3", "08.4", "09.1", "09.2", "09.3"),
+    *("07.1", "07.2", "07.3", "08.1", "08.2", "08.3", "08.4", "08.5", "09.1", "09.2", "09.3"),
     *("10.1", "10.2", "10.3"),
 ]
 VOCAB = len(CIPHER_ALPHABET)
@@ -295,6 +295,7 @@ STUBS = {
     "08.2": ((stub,), "`gru_with_update_bias(5.0)` returned None: it should return the GRU"),
     "08.3": (("Your answer here.",), "still the stub text"),
     "08.4": ((None,), "`answer` is still `...`"),
+    "08.5": ((..., ...), "`gru_run` is still `...`"),
     "09.1": ((StubUnconditionedLM,), "`UnconditionedLM.start` returned None: it should return"),
     "09.2": ((stub,), "`most_probable('Russian')` returned None: it should return (name, log_p"),
     "09.3": ((StubLSTMNameLM,), "`LSTMNameLM()` is not set up as a module"),
@@ -992,6 +993,18 @@ def test_08_2(capsys):
     fails("08.2", lambda b: make_cell("LSTM"), match="got a LSTM")
     fails("08.2", lambda b: nn.GRU(16, 32, bias=False), match="the GRU has no biases")
     fails("08.2", lambda: make_cell("GRU"), match="running your `gru_with_update_bias(5.0)`")
+
+
+def test_08_5(capsys):
+    assert "A plateau, not a wall" in passes(capsys, "08.5", (1.0, 900, True), "budget")
+    assert "within this budget, a wall" in passes(capsys, "08.5", (0.04, 1500, False), "wall")
+    fails("08.5", (1.0, 900, True), "wall", match='so the answer is "budget"')
+    fails("08.5", (0.04, 1500, False), "budget", match='say "wall" for this budget')
+    fails("08.5", (0.04, 300, False), "wall", match="pass max_steps=1_500")
+    fails("08.5", (1.0, 900, True), ..., match="`verdict` is still `...`")
+    fails("08.5", (1.0, 900, True), "plateau", match='should be "wall" or "budget"')
+    fails("08.5", 0.99, "budget", match="should be what train_recall returns")
+    fails("08.5", ("99%", 900, True), "budget", match="accuracy as a float")
 
 
 # --- 09 ----------------------------------------------------------------------------------------
