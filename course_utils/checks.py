@@ -1410,7 +1410,7 @@ def _check_08_5(gru_run: object, verdict: object) -> str:
             "`gru_run` should be (test accuracy as a float, steps as an int, reached as a bool), "
             f"as train_recall returns it; got {gru_run!r:.80}"
         )
-    if steps <= 300:
+    if steps <= 300 and not reached:
         raise CheckError(
             f"your run stopped after {steps} steps, within the table's budget of 300: pass "
             "max_steps=1_500 so that the GRU gets a longer one"
@@ -1429,11 +1429,17 @@ def _check_08_5(gru_run: object, verdict: object) -> str:
             'what you measured does not show that more steps help; say "wall" for this budget, '
             "or try another seed or more steps"
         )
+    if reached and steps <= 300:
+        return (
+            f"{accuracy:.0%} of the test keys after {steps} steps: this run learned within the "
+            "table's budget, where seed 0 did not. Seeds differ; the table's medians are the "
+            "measurement, one run decides little."
+        )
     if reached:
         return (
-            f"{accuracy:.0%} of the test keys after {steps} steps: the GRU sat near chance for "
-            "hundreds of steps, then learned quickly. A plateau, not a wall: the 300-step budget "
-            "hid it. Compare the validation accuracy every 100 steps to see the plateau."
+            f"{accuracy:.0%} of the test keys after {steps} steps, where the table's 300 steps "
+            "left it at chance: a plateau, not a wall, and the 300-step budget hid it. Print the "
+            "validation accuracy every 100 steps to see how long the plateau lasts."
         )
     return (
         f"{accuracy:.0%} of the test keys after {steps} steps: within this budget, a wall. Other "

@@ -996,7 +996,8 @@ def test_08_2(capsys):
 
 
 def test_08_5(capsys):
-    assert "A plateau, not a wall" in passes(capsys, "08.5", (1.0, 900, True), "budget")
+    assert "a plateau, not a wall" in passes(capsys, "08.5", (1.0, 900, True), "budget")
+    assert "one run decides little" in passes(capsys, "08.5", (1.0, 200, True), "budget")
     assert "within this budget, a wall" in passes(capsys, "08.5", (0.04, 1500, False), "wall")
     fails("08.5", (1.0, 900, True), "wall", match='so the answer is "budget"')
     fails("08.5", (0.04, 1500, False), "budget", match='say "wall" for this budget')
