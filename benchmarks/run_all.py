@@ -84,8 +84,18 @@ TARGETS: dict[str, tuple[float, list[Figure]]] = {
         [
             ("ranges exact, attention", 'results["attention", "range"][0].value', 0.99, "higher"),
             ("ranges exact, no attention", 'results["no attention", "range"][0].value', None, ""),
-            ("singles: steps to 99%, attention", 'steps_to_99["attention"] or -1', None, ""),
-            ("singles: steps to 99%, none", 'steps_to_99["no attention"] or -1', None, ""),
+            (
+                "singles: steps to 99% (-1 never), attention",
+                'steps_to_99["attention"] or -1',
+                None,
+                "",
+            ),
+            (
+                "singles: steps to 99% (-1 never), none",
+                'steps_to_99["no attention"] or -1',
+                None,
+                "",
+            ),
             ("train_seconds, attention", "seconds_attention", 60, "lower"),
         ],
     ),
