@@ -137,7 +137,7 @@ def test_setup_check_runs_from_another_folder(tmp_path: Path):
 
 def test_every_exercise_check_is_called_once_by_a_solution():
     """The reference solutions call every check, so nbval runs each on a right answer."""
-    from course_utils.checks import _CHECKS
+    from course_utils.checks._core import _CHECKS
 
     called: list[str] = []
     for path in NOTEBOOKS:

@@ -1,0 +1,131 @@
+"""The answer checks of notebook 02, LSTM building blocks.
+
+Each check fails on its stub with a message that says what to write, passes on a
+reference answer, and rejects the plausible wrong answers with a hint at the mistake.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from checks_common import (
+    fails,
+    passes,
+    stub,
+    stub_tests,
+)
+from torch import nn
+
+STUBS = {
+    "02.1": ((..., ..., ...), "`output` is still `...`: set it to a tensor of shape (8, 16, 10)"),
+    "02.2": ((..., ...), "`output` is still `...`: set it to a tensor of shape (8, 16, 20)"),
+    "02.3": ((...,), "`loss_with_softmax` is still `...`"),
+    "02.4": ((stub, nn.LSTM(5, 10, batch_first=True)), "`lstm_step` returned None: it should"),
+}
+test_every_exercise_has_a_stub_test, test_the_stub_fails_and_says_what_to_write = stub_tests(
+    "02", STUBS
+)
+
+
+BATCH = torch.randn(8, 16, 5, generator=torch.Generator().manual_seed(0))
+
+
+def test_02_1(capsys):
+    output, (h, c) = nn.LSTM(5, 10, num_layers=2, batch_first=True)(BATCH)
+    assert "one state per layer" in passes(capsys, "02.1", output, h, c)
+    output, (h, c) = nn.LSTM(5, 10, batch_first=True)(BATCH)
+    fails("02.1", output, h, c, match="`h` should have shape (2, 8, 10), got (1, 8, 10): did you")
+    output, (h, c) = nn.LSTM(5, 10, num_layers=2)(BATCH)
+    fails("02.1", output, h, c, match="did you pass batch_first=True?")
+    fails("02.1", (output, h), h, c, match="`output` is a tuple of 2 tensors")
+    fails("02.1", "output", h, c, match="`output` should be a tensor of shape (8, 16, 10), got a")
+
+
+def test_02_2(capsys):
+    output, (h, _) = nn.LSTM(5, 10, batch_first=True, bidirectional=True)(BATCH)
+    assert "needs 2 * 10 inputs" in passes(capsys, "02.2", output, h)
+    passes(capsys, "02.2", output.detach().numpy(), h)
+    output, (h, _) = nn.LSTM(5, 10, batch_first=True)(BATCH)
+    fails("02.2", output, h, match="got (8, 16, 10): did you pass bidirectional=True?")
+    output, (h, _) = nn.LSTM(5, 10, 2, batch_first=True, bidirectional=True)(BATCH)
+    fails("02.2", output, h, match="one layer only")
+
+
+def test_02_3(capsys):
+    loss_fn = nn.CrossEntropyLoss()
+    perfect = torch.full((1, 1, 27), -20.0)
+    perfect[0, 0, 5] = 20.0
+    target = torch.tensor([[5]])
+    wrong = loss_fn(perfect.softmax(-1).transpose(1, 2), target)
+    assert "e / (e + 26)" in passes(capsys, "02.3", wrong)
+    passes(capsys, "02.3", wrong.item())
+    right = loss_fn(perfect.transpose(1, 2), target).item()
+    fails("02.3", right, match="that is the loss without the extra softmax")
+    fails("02.3", math.log(27), match="not sure at all")
+    fails("02.3", -1.0, match="cannot be negative")
+    fails("02.3", 1.0, match="should be ln(1 + 26/e) ≈ 2.358, got 1.000")
+
+
+def make_lstm_step(lstm, order="ifgo", biases=True, cell=torch.tanh, swap=False):
+    """lstm_step as in the notebook, or with one of the usual mistakes."""
+
+    def lstm_step(x, h, c):
+        gates = x @ lstm.weight_ih_l0.T + h @ lstm.weight_hh_l0.T
+        if biases:
+            gates = gates + lstm.bias_ih_l0 + lstm.bias_hh_l0
+        gate = dict(zip(order, gates.chunk(4, dim=1), strict=True))
+        c = torch.sigmoid(gate["f"]) * c + torch.sigmoid(gate["i"]) * cell(gate["g"])
+        h = torch.sigmoid(gate["o"]) * torch.tanh(c)
+        return (c, h) if swap else (h, c)
+
+    return lstm_step
+
+
+def test_02_4(capsys):
+    lstm = nn.LSTM(5, 10, batch_first=True)
+    assert "i, f, g, o" in passes(capsys, "02.4", make_lstm_step(lstm), lstm)
+    lstm.train()
+    passes(capsys, "02.4", make_lstm_step(lstm), lstm)
+    assert lstm.training
+    seq_first = nn.LSTM(5, 10)
+    passes(capsys, "02.4", make_lstm_step(seq_first), seq_first)
+    fails("02.4", make_lstm_step(lstm, order="ifog"), lstm, match="in the order i, f, o, g")
+    fails("02.4", make_lstm_step(lstm, biases=False), lstm, match="you left out both biases")
+    fails("02.4", make_lstm_step(lstm, cell=torch.sigmoid), lstm, match="takes tanh, not sigmoid")
+    fails("02.4", make_lstm_step(lstm, swap=True), lstm, match="you return (c_next, h_next)")
+    halved = lambda x, h, c: tuple(v / 2 for v in make_lstm_step(lstm)(x, h, c))  # noqa: E731
+    fails("02.4", halved, lstm, match="compare with the equations: gates = x @ W_ih.T + b_ih")
+    fails("02.4", lambda x, h, c: (h, c, c), lstm, match="returned a tuple of 3: it should")
+
+    def no_tanh(x, h, c):
+        _, c_next = make_lstm_step(lstm)(x, h, c)
+        gates = x @ lstm.weight_ih_l0.T + lstm.bias_ih_l0 + h @ lstm.weight_hh_l0.T
+        return torch.sigmoid((gates + lstm.bias_hh_l0).chunk(4, dim=1)[3]) * c_next, c_next
+
+    fails("02.4", no_tanh, lstm, match="the tanh of the new cell state is missing")
+
+    def one_bias(x, h, c):
+        gates = x @ lstm.weight_ih_l0.T + lstm.bias_ih_l0 + h @ lstm.weight_hh_l0.T
+        i, f, g, o = gates.chunk(4, dim=1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        return torch.sigmoid(o) * torch.tanh(c), c
+
+    fails("02.4", one_bias, lstm, match="you left out bias_hh_l0")
+    fails("02.4", lambda x, h, c: (x, c), lstm, match="`h_next (what lstm_step returned)` should")
+    fails("02.4", lambda x, h, c: h, lstm, match="`lstm_step` returned a Tensor: it should return")
+    first_state = []
+
+    def ignores_state(x, h, c):  # steps from the first state it saw, as from a global
+        first_state.append((h, c))
+        return make_lstm_step(lstm)(x, *first_state[0])
+
+    fails("02.4", ignores_state, lstm, match="step 1 of `lstm_step` matches nn.LSTM but step 2")
+    fails("02.4", make_lstm_step(lstm), nn.GRU(5, 10), match="`lstm` should be an nn.LSTM")
+    fails("02.4", make_lstm_step(lstm), nn.LSTM(5, 10, 2), match="should have one layer")
+    fails("02.4", make_lstm_step(lstm), nn.LSTM, match="`lstm` is a class")
+    message = fails("02.4", lambda x, h: h, lstm, match="running your `lstm_step(x, h, c)` raised")
+    assert "x is [batch, I]" in message
+    fails("02.4", make_lstm_step(lstm), lambda: 0, match="`lstm` should be the one-layer")
+    fails("02.4", make_lstm_step(lstm), ..., match="`lstm` is still `...`")
+    fails("02.4", "lstm_step", lstm, match="`lstm_step` should be a function")

@@ -1,0 +1,179 @@
+"""The answer checks of notebook 06, a GRU on packed names.
+
+Each check fails on its stub with a message that says what to write, passes on a
+reference answer, and rejects the plausible wrong answers with a hint at the mistake.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from checks_common import (
+    fails,
+    packed_names,
+    passes,
+    stub_tests,
+)
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+from course_utils.encoding import NAME_VOCAB_SIZE, PAD
+
+# --- a copy of the notebook's class(es) -------------------------------------------------------
+
+
+class NameGRU(nn.Module):  # notebook 06
+    def __init__(self, embed_dim=32, hidden=256, layers=2, dropout=0.2, classes=18):
+        super().__init__()
+        self.embed = nn.Embedding(NAME_VOCAB_SIZE, embed_dim, padding_idx=PAD)
+        self.gru = nn.GRU(embed_dim, hidden, layers, batch_first=True, dropout=dropout)
+        self.head = nn.Linear(hidden, classes)
+
+    def forward(self, padded: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        packed = pack_padded_sequence(
+            self.embed(padded), lengths, batch_first=True, enforce_sorted=False
+        )
+        _, h_n = self.gru(packed)
+        return self.head(h_n[-1])
+
+
+class StubNameLSTM(NameGRU):
+    def __init__(self, embed_dim=32, hidden=256, layers=2, dropout=0.2, classes=18): ...
+
+    def forward(self, padded, lengths): ...
+
+
+STUBS = {
+    "06.1": ((StubNameLSTM,), "`NameLSTM()` is not set up as a module: its `__init__` must"),
+    "06.2": ((..., ...), "`h_n` is still `...`"),
+    "06.3": ((..., {}), "`report` should hold a row per language"),
+    "06.4": ((..., ..., ...), "`oracle_accuracy` is still `...`"),
+}
+test_every_exercise_has_a_stub_test, test_the_stub_fails_and_says_what_to_write = stub_tests(
+    "06", STUBS
+)
+
+
+@pytest.mark.parametrize(("exercise", "answer"), [("06.1", None)])
+def test_a_placeholder_instead_of_a_function_class_or_model(exercise, answer):
+    fails(exercise, answer, match=f"is {'still `...`' if answer is ... else 'None'}")
+
+
+class NameLSTM(NameGRU):
+    def __init__(self, embed_dim=32, hidden=256, layers=2, dropout=0.2, classes=18):
+        super().__init__(embed_dim, hidden, layers, dropout, classes)
+        self.gru = nn.LSTM(embed_dim, hidden, layers, batch_first=True, dropout=dropout)
+
+    def forward(self, padded, lengths):
+        packed = pack_padded_sequence(
+            self.embed(padded), lengths, batch_first=True, enforce_sorted=False
+        )
+        _, (h_n, _) = self.gru(packed)
+        return self.head(h_n[-1])
+
+
+def test_06_1(capsys):
+    assert "`_, (h_n, _) = self.gru(packed)`" in passes(capsys, "06.1", NameLSTM)
+    fails("06.1", NameGRU, match="NameLSTM() has no nn.LSTM among its modules")
+
+    class ForwardUnchanged(NameGRU):
+        def __init__(self):
+            super().__init__()
+            self.gru = nn.LSTM(32, 256, 2, batch_first=True, dropout=0.2)
+
+    fails("06.1", ForwardUnchanged, match="h_n[-1] of the pair (h_n, c_n) is c_n, all layers")
+
+    class FromMemory(NameLSTM):
+        def forward(self, padded, lengths):
+            packed = pack_padded_sequence(
+                self.embed(padded), lengths, batch_first=True, enforce_sorted=False
+            )
+            _, (_, c_n) = self.gru(packed)
+            return self.head(c_n[-1])
+
+    fails("06.1", FromMemory, match="NameLSTM classifies from c_n, the cell's memory")
+
+    class ThreeValues(NameLSTM):
+        def forward(self, padded, lengths):
+            _, h_n, _ = self.gru(self.embed(padded))
+            return self.head(h_n[-1])
+
+    message = fails("06.1", ThreeValues, match="raised ValueError: not enough values to unpack")
+    assert "an LSTM returns its state as a pair (h_n, c_n)" in message
+
+    class ForwardStub(NameLSTM):
+        def forward(self, padded, lengths): ...
+
+    fails("06.1", ForwardStub, match="`NameLSTM.forward` returned None: it should return")
+
+
+def test_06_2(capsys):
+    bi_gru = nn.GRU(32, 256, num_layers=2, batch_first=True, bidirectional=True)
+    _, h_bi = bi_gru(packed_names(32))
+    features = torch.cat([h_bi[-2], h_bi[-1]], dim=1).shape[1]
+    assert "needs 2 * 256 = 512 inputs" in passes(capsys, "06.2", h_bi, features)
+    _, h_one_way = nn.GRU(32, 256, num_layers=2, batch_first=True)(packed_names(32))
+    fails("06.2", h_one_way, 256, match="got (2, 4, 256): h_n has num_layers * 2 directions")
+    fails("06.2", h_bi, 256, match="that is one direction")
+    fails("06.2", h_bi, 1024, match="that is all four rows")
+    fails("06.2", h_bi, 100, match="measure torch.cat([h_n[-2], h_n[-1]], dim=1).shape[1]")
+    output, _ = bi_gru(packed_names(32))
+    fails("06.2", output, 512, match="`h_n` is a PackedSequence")
+
+
+def report_of(recalls: dict[str, float], precisions: dict[str, float]) -> dict[str, object]:
+    """A classification_report(..., output_dict=True) of the given per-language figures."""
+    report: dict[str, object] = {
+        name: {
+            "precision": precisions[name],
+            "recall": recall,
+            "f1-score": 2 * precisions[name] * recall / (precisions[name] + recall),
+            "support": 10.0,
+        }
+        for name, recall in recalls.items()
+    }
+    report["accuracy"] = 0.7
+    report["macro avg"] = {"precision": 0.1, "recall": 0.1, "f1-score": 0.1, "support": 50.0}
+    report["weighted avg"] = {"precision": 0.1, "recall": 0.1, "f1-score": 0.1, "support": 50.0}
+    return report
+
+
+RECALLS = {"Czech": 0.3, "English": 0.8, "Irish": 0.2, "Scottish": 0.5, "Spanish": 0.5}
+PRECISIONS = {"Czech": 0.9, "English": 0.1, "Irish": 0.2, "Scottish": 0.8, "Spanish": 0.3}
+
+
+def test_06_3(capsys):
+    report = report_of(RECALLS, PRECISIONS)
+    worst = sorted(RECALLS, key=lambda language: report[language]["recall"])[:3]
+    out = passes(capsys, "06.3", worst, report)
+    assert "lowest recall: Irish (20% of 10 names), Czech (30% of 10 names)" in out
+    passes(capsys, "06.3", ("Irish", "Czech", "Spanish"), report)  # ties: either one
+    passes(capsys, "06.3", np.array(["Scottish", "Irish", "Czech"]), report)
+    fails("06.3", ["Irish", "Czech", "English"], report, match="the 3 lowest recalls are Irish")
+    fails("06.3", ["English", "Irish", "Spanish"], report, match="lowest precision, not recall")
+    fails("06.3", ["English", "Spanish", "Scottish"], report, match="highest recall")
+    fails("06.3", ["Irish", "Czech"], report, match="should hold 3 language names, got 2")
+    fails("06.3", ["Irish", "Czech", "Welsh"], report, match="'Welsh' in `worst` is not a language")
+    fails("06.3", [0, 1, 2], report, match="not label numbers")
+    fails("06.3", ["Irish", "Irish", "Czech"], report, match="names a language twice")
+    fails("06.3", "Irish", report, match="`worst` should be a list of 3 language names")
+    fails("06.3", worst, "precision recall", match="got a str: did you pass output_dict=True?")
+    fails("06.3", ..., report, match="`worst` is still `...`")
+
+
+def test_06_4(capsys):
+    gru_right = np.array([True, True, False, False, True, False, True, True])
+    ngram_right = np.array([True, False, True, False, False, False, True, True])
+    oracle = (gru_right | ngram_right).mean()
+    assert "looks at the true label" in passes(capsys, "06.4", oracle, gru_right, ngram_right)
+    passes(capsys, "06.4", float(oracle), torch.tensor(gru_right), ngram_right.astype(int))
+    both = (gru_right & ngram_right).mean()
+    fails("06.4", both, gru_right, ngram_right, match="the oracle is right when either is (|)")
+    fails("06.4", gru_right.mean(), gru_right, ngram_right, match="the better model's accuracy")
+    fails("06.4", 6, gru_right, ngram_right, match="that is a count: take the mean")
+    fails("06.4", 100 * oracle, gru_right, ngram_right, match="not a percentage")
+    fails("06.4", 0.1, gru_right, ngram_right, match="(gru_right | ngram_right).mean()")
+    fails("06.4", oracle, gru_right, ngram_right[:5], match="got 8 and 5")
+    fails("06.4", oracle, gru_right * 2, ngram_right, match="values other than 0 and 1")
+    fails("06.4", oracle, np.zeros((2, 2)), ngram_right, match="got shape (2, 2)")

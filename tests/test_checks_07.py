@@ -1,0 +1,138 @@
+"""The answer checks of notebook 07, going further.
+
+Each check fails on its stub with a message that says what to write, passes on a
+reference answer, and rejects the plausible wrong answers with a hint at the mistake.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from checks_common import (
+    discussion_is_noted,
+    fails,
+    packed_names,
+    passes,
+    stub_tests,
+)
+from torch import nn
+
+from course_utils.ciphers import (
+    CIPHER_ALPHABET,
+)
+
+# --- a copy of the notebook's class(es) -------------------------------------------------------
+
+
+class Convolutional(nn.Module):  # notebook 07
+    def __init__(self, vocab, classes, embed_dim, channels, pad=None):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, embed_dim, padding_idx=pad)
+        self.conv1 = nn.Conv1d(embed_dim, channels, kernel_size=5, padding=2)
+        self.conv2 = nn.Conv1d(channels, channels, kernel_size=5, padding=2)
+        self.head = nn.Linear(channels, classes)
+
+    def features(self, vectors, real):
+        keep = real.unsqueeze(1).float()
+        out = vectors.transpose(1, 2) * keep
+        out = torch.relu(self.conv1(out)) * keep
+        return torch.relu(self.conv2(out)) * keep
+
+    def forward(self, x, lengths=None):
+        if lengths is None:
+            real = torch.ones_like(x, dtype=torch.bool)
+            return self.head(self.features(self.embed(x), real).transpose(1, 2))
+        real = torch.arange(x.shape[1], device=x.device) < lengths.to(x.device).unsqueeze(1)
+        features = self.features(self.embed(x), real).masked_fill(~real.unsqueeze(1), -torch.inf)
+        return self.head(features.amax(dim=2))
+
+
+class StubConvWithPosition(Convolutional):
+    def __init__(self): ...
+
+    def forward(self, x, lengths=None): ...
+
+
+STUBS = {
+    "07.1": (("  ",), "`answer` is empty"),
+    "07.2": ((StubConvWithPosition,), "`ConvWithPosition()` is not set up as a module"),
+    "07.3": ((...,), "`h_n` is still `...`"),
+}
+test_every_exercise_has_a_stub_test, test_the_stub_fails_and_says_what_to_write = stub_tests(
+    "07", STUBS
+)
+
+
+DISCUSSIONS = {
+    "07.1": "one seed only",
+}
+
+
+@pytest.mark.parametrize("exercise", sorted(DISCUSSIONS))
+def test_discussion(capsys, exercise):
+    discussion_is_noted(capsys, exercise, DISCUSSIONS[exercise])
+
+
+class ConvWithPosition(Convolutional):
+    def __init__(self):
+        super().__init__(len(CIPHER_ALPHABET), 27, 8, 32)
+        self.conv1 = nn.Conv1d(8 + 3, 32, kernel_size=5, padding=2)
+
+    def forward(self, x, lengths=None, period=3):
+        position = nn.functional.one_hot(torch.arange(x.shape[1], device=x.device) % period, 3)
+        position = position.float().expand(x.shape[0], -1, -1)
+        real = torch.ones_like(x, dtype=torch.bool)
+        features = self.features(torch.cat([self.embed(x), position], dim=2), real)
+        return self.head(features.transpose(1, 2))
+
+
+def test_07_2(capsys):
+    assert "positions with the same t % 3" in passes(capsys, "07.2", ConvWithPosition)
+
+    class Plain(Convolutional):
+        def __init__(self):
+            super().__init__(27, 27, 8, 32)
+
+    fails("07.2", Plain, match="the first convolution takes 8 channels; it needs 8 + 3")
+
+    class Period2(ConvWithPosition):
+        def forward(self, x, lengths=None):
+            return super().forward(x, period=2)
+
+    fails("07.2", Period2, match="positions 4 and 7 (the same key position) get different")
+
+    class Ignored(ConvWithPosition):
+        def forward(self, x, lengths=None):
+            vectors = torch.cat([self.embed(x), torch.zeros(*x.shape, 3)], dim=2)
+            real = torch.ones_like(x, dtype=torch.bool)
+            return self.head(self.features(vectors, real).transpose(1, 2))
+
+    fails("07.2", Ignored, match="the position channels have no effect")
+
+    class Transposed(ConvWithPosition):
+        def forward(self, x, lengths=None):
+            return self.conv1(self.embed(x))
+
+    fails("07.2", Transposed, match="concatenate on dim=2 (features): [batch, time, 8 + 3]")
+
+    class NoConvs(nn.Module):
+        pass
+
+    fails("07.2", NoConvs, match="should keep Convolutional's `conv1`")
+
+    class Pooled(ConvWithPosition):
+        def forward(self, x, lengths=None):
+            return super().forward(x).amax(dim=1)
+
+    fails("07.2", Pooled, match="should return scores of shape (2, 16, 27), got (2, 27)")
+
+
+def test_07_3(capsys):
+    deep = nn.GRU(16, 64, num_layers=2, batch_first=True)
+    _, deep_h_n = deep(packed_names(16))
+    assert "h_n[-1], the top layer" in passes(capsys, "07.3", deep_h_n)
+    _, one_layer = nn.GRU(16, 64, batch_first=True)(packed_names(16))
+    fails("07.3", one_layer, match="got (1, 4, 64): h_n has one row per layer")
+    bidirectional = nn.GRU(16, 64, num_layers=2, batch_first=True, bidirectional=True)
+    _, both = bidirectional(packed_names(16))
+    fails("07.3", both, match="build a one-way GRU")
