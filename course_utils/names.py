@@ -59,8 +59,14 @@ def _data_root(root: str | os.PathLike[str] | None) -> Path:
 
 
 def _is_complete(folder: Path, expected: dict[str, str]) -> bool:
+    """Whether every file is there with the right content, whatever its line ends.
+
+    Git for Windows checks text files out with CRLF line ends (``core.autocrlf=true``); the
+    names files hold no carriage return of their own, so each is checked as LF text.
+    """
     return all(
-        (folder / name).is_file() and _sha256((folder / name).read_bytes()) == digest
+        (folder / name).is_file()
+        and _sha256((folder / name).read_bytes().replace(b"\r\n", b"\n")) == digest
         for name, digest in expected.items()
     )
 

@@ -44,10 +44,13 @@ def _available(name: str) -> bool:
 
 
 def get_device() -> torch.device:
-    """The fastest device here: CUDA, then Apple's MPS, then the CPU.
+    """The device the course runs on: an NVIDIA GPU (CUDA) if there is one, else the CPU.
 
-    Set the environment variable ``COURSE_DEVICE`` (``cpu``, ``cuda`` or ``mps``)
-    to choose one yourself, e.g. ``COURSE_DEVICE=cpu`` to compare timings.
+    Apple's GPU (MPS) is used only on request, ``COURSE_DEVICE=mps``: PyTorch has open
+    MPS bugs in packed sequences and in ``nn.GRU``, and models as small as the course's
+    usually run slower there than on the Mac's CPU. Set the environment variable
+    ``COURSE_DEVICE`` (``cpu``, ``cuda`` or ``mps``) to choose a device yourself, e.g.
+    ``COURSE_DEVICE=cpu`` to compare timings.
 
     Example:
         >>> get_device().type in {"cuda", "mps", "cpu"}
@@ -66,7 +69,7 @@ def get_device() -> torch.device:
                 "unset COURSE_DEVICE or set it to 'cpu'"
             )
         return torch.device(wanted)
-    return torch.device(next(name for name in _DEVICES if _available(name)))
+    return torch.device("cuda" if _available("cuda") else "cpu")
 
 
 def synchronize(device: torch.device | str) -> None:

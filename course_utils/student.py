@@ -4,13 +4,21 @@
     python -m course_utils.student --force              # reset every copy
     python -m course_utils.student --force --only 03    # reset notebook 03 only
 
+    python -m course_utils.student --fold notebooks/03_*.ipynb   # after re-executing one
+
 (``make student``, ``make student FORCE=1`` and ``make student FORCE=1 ONLY=03`` call
-these.) A solution is a code cell tagged ``solution`` in a reference notebook. Its copy
-keeps the functions' and classes' signatures (bodies become ``...``), sets each answer
-the exercise's ``check(...)`` reads to ``...``, and keeps the ``check(...)`` call, so the
-learner fills in the blanks and runs the check. Solution outputs are dropped; every
-other cell keeps its outputs. A copy the learner has edited is never overwritten
-without ``--force``. Only the standard library is used: no PyTorch, no Jupyter.
+these; ``make lab`` calls the first.) A solution is a code cell tagged ``solution`` in a
+reference notebook. Its copy keeps the functions' and classes' signatures (bodies become
+``...``), sets each answer the exercise's ``check(...)`` reads to ``...``, and keeps the
+``check(...)`` call, so the learner fills in the blanks and runs the check. Cells tagged
+``predict`` ask the learner to predict a result first: their copies keep no output.
+Every other cell keeps its outputs. A copy the learner has edited is never overwritten
+without ``--force``.
+
+In the reference notebooks a solution is folded (`fold_solutions`): collapsed in
+JupyterLab, a form showing only its title on Colab, and stored without outputs, so that
+no answer shows under its question anywhere. Only the standard library is used here: no
+PyTorch, no Jupyter.
 """
 
 from __future__ import annotations
@@ -24,8 +32,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTION, EXERCISE = "solution", "exercise"
+SOLUTION, EXERCISE, PREDICT = "solution", "exercise", "predict"
+#: nbval's tag for a cell whose outputs are not compared: solutions are stored without any.
+IGNORE_OUTPUT = "nbval-ignore-output"
 ANSWER = "your answer here"
+#: The first line of a solution: a Colab form title, which hides the code under it.
+_TITLE = re.compile(r'^# (?:@title )?(Solution \d+[^{]*?)\s*(?:\{ display-mode: "form" \})?$')
 
 
 def _signature(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str], indent: str) -> str:
@@ -75,8 +87,8 @@ def make_stub(source: str) -> str:
         <BLANKLINE>
     """
     lines = source.splitlines()
-    header = next((line for line in lines if line.startswith("# Solution")), "# Solution")
-    title = header.replace("# Solution", "# Exercise", 1).split(":")[0]
+    header = next((m.group(1) for line in lines if (m := _TITLE.match(line))), "Solution")
+    title = "# " + header.replace("Solution", "Exercise", 1).split(":")[0]
     title = re.sub(r"^# Exercise (\d+), continued.*$", r"# Exercise \1 (continued)", title)
     parts = [f"{title}: {ANSWER}"]
     tree = ast.parse(source)
@@ -117,15 +129,59 @@ def learner_copy(reference: dict) -> dict:
     copy = json.loads(json.dumps(reference))
     for cell in copy["cells"]:
         tags = cell.get("metadata", {}).get("tags", [])
-        if cell["cell_type"] != "code" or SOLUTION not in tags:
+        if cell["cell_type"] != "code":
+            continue
+        if PREDICT in tags:
+            cell["outputs"], cell["execution_count"] = [], None
+        if SOLUTION not in tags:
             continue
         stub = make_stub(_text(cell["source"]))
         cell["source"] = stub.splitlines(keepends=True)
         cell["outputs"], cell["execution_count"] = [], None
         cell["metadata"].pop("jupyter", None)
-        cell["metadata"]["tags"] = [EXERCISE if t == SOLUTION else t for t in tags]
+        cell["metadata"].pop("cellView", None)
+        kept = [tag for tag in tags if tag != IGNORE_OUTPUT]
+        cell["metadata"]["tags"] = [EXERCISE if tag == SOLUTION else tag for tag in kept]
     copy["metadata"]["course"] = {"learner_copy": True, "fingerprint": _fingerprint(copy["cells"])}
     return copy
+
+
+def fold_solution(source: str) -> str:
+    """A solution's source with its title first, as a Colab form, and no nbval comment.
+
+    Example:
+        >>> print(fold_solution("# NBVAL_IGNORE_OUTPUT\\n# Solution 2\\nx = 1"))
+        # @title Solution 2 { display-mode: "form" }
+        x = 1
+    """
+    lines = [line for line in source.splitlines() if line.strip() != "# NBVAL_IGNORE_OUTPUT"]
+    index = next((i for i, line in enumerate(lines) if _TITLE.match(line)), None)
+    if index is None:
+        raise ValueError(f"a solution cell must have a '# Solution N' line:\n{source[:200]}")
+    title = _TITLE.match(lines.pop(index)).group(1)
+    return "\n".join([f'# @title {title} {{ display-mode: "form" }}', *lines])
+
+
+def fold_solutions(notebook: dict) -> dict:
+    """The reference notebook with every solution folded, and stored without outputs.
+
+    JupyterLab collapses a solution's code and outputs (``source_hidden``,
+    ``outputs_hidden``); Colab ignores those and shows a cell whose metadata says
+    ``cellView: form`` as its ``@title`` line alone. Outputs are dropped (Colab would show
+    them), and the cell is tagged for nbval not to compare them: it still runs, so its
+    ``check(...)`` still bites.
+    """
+    folded = json.loads(json.dumps(notebook))
+    for cell in folded["cells"]:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell["cell_type"] != "code" or SOLUTION not in tags:
+            continue
+        cell["source"] = fold_solution(_text(cell["source"])).splitlines(keepends=True)
+        cell["outputs"] = []
+        cell["metadata"]["tags"] = [*tags, IGNORE_OUTPUT] if IGNORE_OUTPUT not in tags else tags
+        cell["metadata"]["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
+        cell["metadata"]["cellView"] = "form"
+    return folded
 
 
 def _edited(path: Path) -> bool:
@@ -169,7 +225,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="only notebooks whose name starts with this, e.g. 03")
     parser.add_argument("--source", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--target", type=Path, default=ROOT / "work")
+    parser.add_argument(
+        "--fold", type=Path, nargs="+", metavar="NOTEBOOK", help="fold the solutions of these"
+    )
     args = parser.parse_args(argv)
+    if args.fold:
+        for path in args.fold:
+            notebook = fold_solutions(json.loads(path.read_text(encoding="utf-8")))
+            text = json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False)
+            path.write_text(text + "\n", "utf-8")  # as nbformat writes it
+        print(f"folded the solutions of {len(args.fold)} notebook(s)")
+        return 0
     try:
         lines = write_copies(args.source, args.target, force=args.force, only=args.only)
     except ValueError as error:

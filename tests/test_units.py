@@ -262,13 +262,23 @@ def test_get_device_bad_override(monkeypatch):
         get_device()
 
 
-def test_get_device_falls_back_in_order(monkeypatch):
+def test_get_device_prefers_cuda_then_the_cpu(monkeypatch):
     monkeypatch.delenv("COURSE_DEVICE", raising=False)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert get_device().type == "cuda"
+
+
+def test_apple_silicon_runs_on_the_cpu_unless_mps_is_asked_for(monkeypatch):
+    """On a Mac with an Apple GPU (faked here), the CPU is the default; MPS only on request."""
+    monkeypatch.delenv("COURSE_DEVICE", raising=False)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
-    assert get_device().type == "mps"
+    assert get_device() == torch.device("cpu")
+    monkeypatch.setenv("COURSE_DEVICE", "mps")
+    assert get_device() == torch.device("mps")
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)  # an Intel Mac
+    with pytest.raises(ValueError, match="sees no mps device"):
+        get_device()
 
 
 def test_vigenere():
