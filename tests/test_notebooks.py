@@ -42,7 +42,7 @@ def test_title_badge_and_colab_cell(path: Path):
     assert badge.group(2) == path.name, "the badge must open this very notebook"
     repository = _repository_in_readme()
     assert badge.group(1) == repository, "badge and README point at different repositories"
-    assert setup.cell_type == "code"
+    assert setup.cell_type == "code"  # the Colab cell: tests/test_routes.py runs it
     assert 'if "google.colab" in sys.modules:' in setup.source
     assert f"https://github.com/{repository}" in setup.source
     assert setup.outputs == [], "the Colab cell must do nothing outside Colab"
@@ -79,8 +79,11 @@ def test_exercises_have_collapsed_solutions(path: Path):
 
 def bound_names(source: str) -> set[str]:
     """Names a cell binds at module level: assignments, loops, imports, defs, classes."""
-    magic = ("!", "%")  # shell and IPython lines are not Python
-    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(magic))
+    magic = ("!", "%")  # shell and IPython lines are not Python: read them as `pass`
+    code = "\n".join(
+        line[: len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(magic) else line
+        for line in source.splitlines()
+    )
     names: set[str] = set()
 
     def visit(node: ast.AST) -> None:

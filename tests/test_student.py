@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from course_utils.student import ANSWER, learner_copy, main, make_stub, write_copies
+from course_utils.student import (
+    ANSWER,
+    fold_solution,
+    fold_solutions,
+    learner_copy,
+    main,
+    make_stub,
+    write_copies,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -102,3 +111,53 @@ def test_main(tmp_path: Path, capsys):
     assert "fill in the stubs" in capsys.readouterr().out
     assert main(["--target", str(tmp_path / "work"), "--only", "99"]) == 2
     assert "no notebook" in capsys.readouterr().err
+
+
+def test_fold_solutions_hides_code_and_output_and_stubs_still_work():
+    reference = {
+        "metadata": {},
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["**1.** Write it."]},
+            {
+                "cell_type": "code",
+                "metadata": {"tags": ["solution"]},
+                "execution_count": 3,
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": ["✓ 01.1\n"]}],
+                "source": [
+                    "# NBVAL_IGNORE_OUTPUT\n",
+                    "# Solution 1\n",
+                    "x = 6 * 7\n",
+                    'check("0", x)',
+                ],
+            },
+            {
+                "cell_type": "code",
+                "metadata": {"tags": ["predict"]},
+                "execution_count": 4,
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": ["the table\n"]}],
+                "source": ["print('the table')"],
+            },
+        ],
+    }
+    folded = fold_solutions(reference)
+    cell = folded["cells"][1]
+    assert cell["source"][0] == '# @title Solution 1 { display-mode: "form" }\n'
+    assert "NBVAL_IGNORE_OUTPUT" not in text(cell) and cell["outputs"] == []
+    assert cell["metadata"]["cellView"] == "form"
+    assert "nbval-ignore-output" in cell["metadata"]["tags"]
+    assert cell["execution_count"] == 3  # still run and checked by nbval, outputs not compared
+    assert fold_solutions(folded) == folded
+    copy = learner_copy(folded)
+    stub_cell, predict_cell = copy["cells"][1], copy["cells"][2]
+    assert text(stub_cell).startswith(f"# Exercise 1: {ANSWER}") and "6 * 7" not in text(stub_cell)
+    assert stub_cell["metadata"] == {"tags": ["exercise"]}
+    assert predict_cell["outputs"] == [] and predict_cell["execution_count"] is None
+    with pytest.raises(ValueError, match="must have a '# Solution N' line"):
+        fold_solution("x = 1")
+
+
+def test_main_folds_a_notebook(tmp_path: Path, capsys):
+    path = tmp_path / NOTEBOOKS[1].name
+    shutil.copy(NOTEBOOKS[1], path)
+    assert main(["--fold", str(path)]) == 0
+    assert path.read_text(encoding="utf-8") == NOTEBOOKS[1].read_text(encoding="utf-8")
