@@ -77,7 +77,8 @@ colab:
 # Re-pin requirements.txt from the ranges in pyproject.toml (needs the network).
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet torch==2.13.0 ".[course,test]"
+	# soupsieve 3 and later need Python 3.11.5; Debian 12's python3 is 3.11.2.
+	.lock-venv/bin/pip install --quiet torch==2.13.0 ".[course,test]" "soupsieve<3"
 	{ head -n 2 requirements.txt; .lock-venv/bin/pip freeze --all --exclude-editable \
 		| grep -v -e '^pip==' -e '^course-utils' | sed 's/+cpu$$//'; } > requirements.new
 	mv requirements.new requirements.txt && rm -rf .lock-venv
