@@ -45,6 +45,9 @@ def test_01_1(capsys):
     assert "'ADA-LOVELACE-'" in out and "' ', '!' became '-'" in out
     assert "Lower case (d, a, o, v, e, l, c) came back upper-cased" in out
     assert "Every character survived" in passes(capsys, "01.1", "ADA", "ADA")
+    out = passes(capsys, "01.1", "Straße", "STRASSE")  # upper-cased, ß grows into two letters
+    assert "Lower case (t, r, a, e) came back" in out and "'ß' came back as 'SS'" in out
+    assert "survived" not in out and "became '-'" not in out
     fails("01.1", name, caesar_encrypt(name, key=3), match="still encrypted (shifted by 3)")
     fails("01.1", name, name, match="`round_trip` is `name` unchanged")
     fails("01.1", name, caesar_decrypt(caesar_encrypt(name, 3), 13), match="shifted by 17")
@@ -57,7 +60,12 @@ def test_01_2(capsys):
     message = text = "HELLO-WORLD"
     for _ in range(27):
         text = caesar_encrypt(text, key=1)
-    assert "key 27 behaves like key 0" in passes(capsys, "01.2", message, text)
+    out = passes(capsys, "01.2", message, text)
+    assert "'HELLO-WORLD', what 27 shifts by 1 of 'HELLO-WORLD' give" in out
+    assert "key 27 behaves like key 0" in out
+    out = passes(capsys, "01.2", "hello world", "HELLO-WORLD")
+    assert "what 27 shifts by 1 of 'hello world' give" in out
+    fails("01.2", "hello world", "hello world", match="did the loop keep its result?")
     once = caesar_encrypt(message, key=1)  # shifted the original each time
     fails("01.2", message, once, match="shift the running text")
     fails("01.2", message, caesar_encrypt(message, 26), match="shifted by 26 (mod 27)")

@@ -21,25 +21,28 @@ from course_utils.ciphers import (
 
 
 def _survivors(name: str, round_trip: str) -> str:
-    cased, lost = [], []
+    cased, grown, lost = [], [], []
     for char in dict.fromkeys(name):
         if char in CIPHER_ALPHABET:
             continue
         upper = char.upper()
-        (cased if upper != char and all(c in CIPHER_ALPHABET[:26] for c in upper) else lost).append(
-            char
-        )
+        if upper == char or not all(c in CIPHER_ALPHABET[:26] for c in upper):
+            lost.append(char)
+        else:
+            (cased if len(upper) == 1 else grown).append(char)
     parts = [f"{name!r} came back as {round_trip!r}."]
     if cased:
         shown = ", ".join(cased)
         parts.append(f"Lower case ({shown}) came back upper-cased: the alphabet has capitals only.")
+    for char in grown:
+        parts.append(f"{char!r} came back as {char.upper()!r}, its upper case.")
     if lost:
         shown = ", ".join(map(repr, lost))
         parts.append(
             f"{shown} became '-': the 27-symbol alphabet holds only A-Z and '-', so a space, "
             "punctuation, a digit or an accented letter all map to '-'."
         )
-    if not cased and not lost:
+    if not cased and not grown and not lost:
         parts.append("Every character survived: it was all capitals and '-' already.")
     return " ".join(parts)
 
@@ -92,11 +95,19 @@ def _check_01_2(message: object, after_27: object) -> str:
     _given(after_27, "after_27", "the text after 27 shifts by 1 with caesar_encrypt(text, key=1)")
     if not isinstance(after_27, str):
         raise CheckError(f"`after_27` should be the shifted text, a str; got {after_27!r}")
-    expected = caesar_encrypt(message, 0)
+    expected = message
+    for _ in range(27):  # the check's own 27 shifts by 1
+        expected = caesar_encrypt(expected, key=1)
     if after_27 == expected:
         return (
-            f"27 shifts by 1 gave {expected!r} back: with 27 symbols, shifting wraps around "
-            "after 27 steps, so key 27 behaves like key 0 (and key k like key k % 27)."
+            f"`after_27` is {expected!r}, what 27 shifts by 1 of {message!r} give (the check "
+            "shifted it too), and the message itself in the cipher's alphabet: with 27 "
+            "symbols a shift wraps around after 27 steps, so key 27 behaves like key 0."
+        )
+    if after_27 == message:
+        raise CheckError(
+            "`after_27` is `message` unchanged, but the cipher upper-cases and turns non-letters "
+            "into '-': did the loop keep its result? text = caesar_encrypt(text, key=1)"
         )
     shift = _shift_of(after_27, message)
     if shift == 1:
