@@ -40,12 +40,27 @@ def test_02_1(capsys):
     fails("02.1", output, h, c, match="did you pass batch_first=True?")
     fails("02.1", (output, h), h, c, match="`output` is a tuple of 2 tensors")
     fails("02.1", "output", h, c, match="`output` should be a tensor of shape (8, 16, 10), got a")
+    deep = nn.LSTM(5, 10, num_layers=2, batch_first=True)
+    output, (h, c) = deep(BATCH)
+    fails("02.1", output, c, h, match="`h` and `c` look swapped")
+    fails("02.1", output, h.flip(0), c.flip(0), match="h[0] is: output holds the top layer's")
+    _, (other_h, other_c) = nn.LSTM(5, 10, num_layers=2, batch_first=True)(BATCH)
+    fails("02.1", output, other_h, other_c, match="from the same call of the same LSTM?")
+    fails("02.1", output, h, other_c, match="`h` is not the hidden state of `c`")
 
 
 def test_02_2(capsys):
     output, (h, _) = nn.LSTM(5, 10, batch_first=True, bidirectional=True)(BATCH)
     assert "needs 2 * 10 inputs" in passes(capsys, "02.2", output, h)
     passes(capsys, "02.2", output.detach().numpy(), h)
+    output, (h, c) = nn.LSTM(5, 10, batch_first=True, bidirectional=True)(BATCH)
+    fails("02.2", output, c, match="it looks like the cell state c")
+    fails("02.2", output, h.flip(0), match="its rows are swapped")
+    _, (other_h, _) = nn.LSTM(5, 10, batch_first=True, bidirectional=True)(BATCH)
+    fails("02.2", output, other_h, match="from the same call of the same LSTM?")
+    forward, (forward_h, _) = nn.LSTM(5, 10, batch_first=True)(BATCH)  # the forward way twice
+    twice = torch.cat([forward, forward], dim=2), torch.cat([forward_h, forward_h])
+    fails("02.2", *twice, match="ends at step 0 (h[1] == output[:, 0, 10:])")
     output, (h, _) = nn.LSTM(5, 10, batch_first=True)(BATCH)
     fails("02.2", output, h, match="got (8, 16, 10): did you pass bidirectional=True?")
     output, (h, _) = nn.LSTM(5, 10, 2, batch_first=True, bidirectional=True)(BATCH)
@@ -62,8 +77,14 @@ def test_02_3(capsys):
     passes(capsys, "02.3", wrong.item())
     right = loss_fn(perfect.transpose(1, 2), target).item()
     fails("02.3", right, match="that is the loss without the extra softmax")
-    fails("02.3", math.log(27), match="not sure at all")
-    fails("02.3", -1.0, match="cannot be negative")
+    fails("02.3", math.log(27), match="a uniform guess (ln 27)")
+    wrong_axis = loss_fn(perfect.transpose(1, 2).softmax(-1), target)  # over the 1 step
+    fails("02.3", wrong_axis, match="or the softmax ran over the wrong axis")
+    log_softmax = loss_fn(perfect.log_softmax(-1).transpose(1, 2), target)
+    fails("02.3", log_softmax, match="a log_softmax changes nothing either")
+    nll = nn.NLLLoss()(perfect.softmax(-1).transpose(1, 2), target)
+    fails("02.3", nll, match="nn.NLLLoss expects log-probabilities")
+    fails("02.3", -0.5, match="cannot be negative")
     fails("02.3", 1.0, match="should be ln(1 + 26/e) ≈ 2.358, got 1.000")
 
 
@@ -122,6 +143,14 @@ def test_02_4(capsys):
 
     fails("02.4", ignores_state, lstm, match="step 1 of `lstm_step` matches nn.LSTM but step 2")
     fails("02.4", make_lstm_step(lstm), nn.GRU(5, 10), match="`lstm` should be an nn.LSTM")
+
+    def calls_the_lstm(x, h, c):
+        _, (h_next, c_next) = lstm(x.unsqueeze(1), (h.unsqueeze(0), c.unsqueeze(0)))
+        return h_next[0], c_next[0]
+
+    fails("02.4", calls_the_lstm, lstm, match="`lstm_step` calls the LSTM itself")
+    assert lstm(BATCH[:, :2])[0].shape == (8, 2, 10)  # the LSTM works again afterwards
+    assert "forward" not in vars(lstm)
     fails("02.4", make_lstm_step(lstm), nn.LSTM(5, 10, 2), match="should have one layer")
     fails("02.4", make_lstm_step(lstm), nn.LSTM, match="`lstm` is a class")
     message = fails("02.4", lambda x, h: h, lstm, match="running your `lstm_step(x, h, c)` raised")
