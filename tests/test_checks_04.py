@@ -16,6 +16,8 @@ from checks_common import (
 )
 from torch import nn
 
+from course_utils.checks import nb04
+
 # --- a copy of the notebook's class(es) -------------------------------------------------------
 
 
@@ -58,8 +60,33 @@ def test_discussion(capsys, exercise):
     discussion_is_noted(capsys, exercise, DISCUSSIONS[exercise])
 
 
+class FittedGRU(SeriesRNN):
+    """A GRUCell model whose forecast is a least-squares fit on the window: a trained stand-in."""
+
+    def __init__(self):
+        super().__init__(cell=nn.GRUCell)
+        train_x, train_y, *_ = nb04._lorenz_parts()
+        inputs = torch.cat([train_x.flatten(1), torch.ones(len(train_x), 1)], 1)
+        self.register_buffer("fit", torch.linalg.lstsq(inputs, train_y[:, None]).solution)
+
+    def forward(self, inputs):
+        super().forward(inputs)  # steps the cell, as SeriesRNN does
+        flat = torch.cat([inputs.flatten(1), inputs.new_ones(len(inputs), 1)], 1)
+        return (flat @ self.fit)[:, 0]
+
+
+class Naive(FittedGRU):
+    def forward(self, inputs):
+        return inputs[:, -1, 0] + 0 * super().forward(inputs)
+
+
 def test_04_1(capsys):
-    assert "nn.GRUCell(10, 32)" in passes(capsys, "04.1", SeriesRNN(cell=nn.GRUCell))
+    out = passes(capsys, "04.1", FittedGRU())
+    assert "nn.GRUCell(10, 32)" in out and "is trained" in out
+    assert "its RMSE is 0.970, against 1.175 for the naive forecast and 0.970" in out
+    untrained = SeriesRNN(cell=nn.GRUCell)
+    fails("04.1", untrained, match="not clearly below the naive forecast's (1.175): train it")
+    fails("04.1", Naive(), match="RMSE 1.175) is not clearly below the naive forecast's (1.175)")
     fails("04.1", SeriesRNN(), match="is an nn.RNNCell, not an nn.GRUCell: build the model as")
     fails("04.1", SeriesRNN(cell=nn.GRU), match="nn.GRU is a whole layer")
     fails("04.1", nn.Linear(10, 1), match="`gru_model` has no `cell`: build the model as")
@@ -107,3 +134,6 @@ def test_04_2(capsys):
     fails("04.2", inputs, targets, scaled[:, :5], match="`scaled` should be the [T, 10] scaled")
     fails("04.2", inputs, scaled[23 : 23 + 187, 1], scaled, match="got variable 1 of that row")
     fails("04.2", inputs, torch.zeros(187), scaled, match="(row 23, 4 after its last row 19):")
+    whole_inputs, whole_targets = make_windows(scaled, 0, 300, horizon=4)  # past train_end
+    fails("04.2", whole_inputs, whole_targets, scaled, match="reach past the training part")
+    fails("04.2", inputs[:100], targets[:100], scaled, match="which gives 210 - 20 - 4 + 1 = 187")

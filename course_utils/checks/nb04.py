@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import torch
 from torch import nn
 
@@ -19,11 +21,35 @@ from course_utils.checks._core import (
     _shape,
     _tensor,
 )
+from course_utils.series import lorenz96
+
+
+@functools.lru_cache(maxsize=1)
+def _lorenz_parts() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, float]:
+    """Notebook 04's data: training windows and targets, test windows and targets, std of x_0.
+
+    The same series, split by time 70/15/15, scaled with the training part's statistics, and
+    cut into windows of 20 steps whose target is x_0 one step after the window.
+    """
+    series = lorenz96(4000, noise=0.5, seed=0)
+    train_end, val_end = int(0.7 * len(series)), int(0.85 * len(series))
+    mean, std = series[:train_end].mean(axis=0), series[:train_end].std(axis=0)
+    scaled = torch.tensor((series - mean) / std, dtype=torch.float32)
+
+    def windows(start: int, end: int) -> tuple[torch.Tensor, torch.Tensor]:
+        part = scaled[start:end]
+        return part.unfold(0, 20, 1).transpose(1, 2)[: len(part) - 20], part[20:, 0]
+
+    return *windows(0, train_end), *windows(val_end, len(series)), float(std[0])
+
+
+def _rmse(predicted: torch.Tensor, target: torch.Tensor) -> float:
+    return ((predicted.double() - target.double()) ** 2).mean().sqrt().item()
 
 
 @_register("04.1")
 def _check_04_1(gru_model: object) -> str:
-    """A SeriesRNN whose cell is an nn.GRUCell(10, hidden)."""
+    """A trained SeriesRNN whose cell is an nn.GRUCell(10, hidden): it beats the naive forecast."""
     model = _module(gru_model, "gru_model", "SeriesRNN(cell=nn.GRUCell)")
     cell = getattr(model, "cell", None)
     if not isinstance(cell, nn.GRUCell):
@@ -44,9 +70,27 @@ def _check_04_1(gru_model: object) -> str:
         output = _call("`gru_model` on windows [4, 20, 10]", model, windows)
     _returned(output, "`gru_model`", "one prediction per window, shape [batch]")
     _shape(output, "gru_model(windows)", (4,), {(4, 1): "squeeze the last dimension"})
+    train_x, train_y, test_x, test_y, std = _lorenz_parts()
+    with _evaluating(model):
+        predicted = _tensor(model(_place(test_x, model)), "gru_model(X_test)", "[580] forecasts")
+    model_error, naive_error = _rmse(predicted, test_y), _rmse(test_x[:, -1, 0], test_y)
+    if not model_error < 0.95 * naive_error:
+        raise CheckError(
+            f"on notebook 04's test windows gru_model's error (RMSE {model_error * std:.3f}) is "
+            f"not clearly below the naive forecast's ({naive_error * std:.3f}): train it first, "
+            "train(gru_model, epochs=20), on the scaled windows of horizon 1"
+        )
+    ones = torch.ones(len(train_x), 1)
+    solution = torch.linalg.lstsq(
+        torch.cat([train_x.flatten(1), ones], 1).double(), train_y.double()[:, None]
+    ).solution
+    linear = torch.cat([test_x.flatten(1), torch.ones(len(test_x), 1)], 1).double() @ solution
+    linear_error = _rmse(linear[:, 0], test_y)
     return (
-        f"gru_model steps an nn.GRUCell(10, {cell.hidden_size}) over the window and predicts "
-        "one number per window."
+        f"gru_model steps an nn.GRUCell(10, {cell.hidden_size}) over the window and is trained: "
+        f"on notebook 04's test windows its RMSE is {model_error * std:.3f}, against "
+        f"{naive_error * std:.3f} for the naive forecast and {linear_error * std:.3f} for the "
+        "linear model (the check's own least squares). Compare it with the RNNCell model's."
     )
 
 
@@ -103,9 +147,22 @@ def _check_04_2(inputs: object, targets: object, scaled: object) -> str:
                 f"`targets[{k}]` should be x_0 four steps after the window ends (row {k + 23}, "
                 f"4 after its last row {k + 19}){found}: use make_windows(..., horizon=4)"
             )
+    train_end = int(0.7 * len(series))
+    if count != train_end - 23:
+        hint = (
+            ": those windows reach past the training part into the validation and test parts"
+            if count > train_end - 23
+            else ""
+        )
+        raise CheckError(
+            f"`inputs` holds {count} windows, but the training part ends at row train_end = "
+            f"int(0.7 * {len(series)}) = {train_end}, which gives {train_end} - 20 - 4 + 1 = "
+            f"{train_end - 23} windows of horizon 4{hint}: make_windows(0, train_end, horizon=4)"
+        )
     return (
-        f"{count} windows of 20 steps: window k reads rows k to k + 19 and its target is x_0 "
-        "at row k + 23, 4 steps after its last row."
+        f"{count} windows of 20 steps, all of the training part: window k reads rows k to "
+        "k + 19 and its target is x_0 at row k + 23, 4 steps after its last row (checked on "
+        "the first, second, middle and last windows)."
     )
 
 
