@@ -17,6 +17,9 @@ from checks_common import (
 )
 from torch import nn
 
+from course_utils.checks._core import _careful_split
+from course_utils.encoding import NAME_ALPHABET, name_to_onehot
+
 # --- a copy of the notebook's class(es) -------------------------------------------------------
 
 
@@ -39,7 +42,7 @@ class StubSigmoidRNN(HandRNN):
 STUBS = {
     "05.1": (("your answer here",), "`answer` is still the stub text 'your answer here'"),
     "05.2": ((StubSigmoidRNN,), "`SigmoidRNN.forward` returned None: it should return (scores"),
-    "05.3": ((..., ...), "`first_acc` is still `...`"),
+    "05.3": ((..., ..., ...), "`first_acc` is still `...`"),
 }
 test_every_exercise_has_a_stub_test, test_the_stub_fails_and_says_what_to_write = stub_tests(
     "05", STUBS
@@ -124,8 +127,65 @@ def test_05_2(capsys):
     fails("05.2", NoLayers, match="has no layer `in2hidden`: subclass HandRNN")
 
 
+class LastTwoLetters(nn.Module):
+    """A HandRNN-like cell fitted by counting: scores from the last two letters read."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden_size = len(NAME_ALPHABET)
+        names, labels, _, train, _, _ = _careful_split()
+        counts = np.ones((len(NAME_ALPHABET) + 1, len(NAME_ALPHABET), 18))
+        for i in train:
+            letters = [0] + [NAME_ALPHABET.index(c) + 1 for c in names[i]]
+            counts[letters[-2], letters[-1] - 1, labels[i]] += 1
+        table = np.log(counts / counts.sum(axis=2, keepdims=True))
+        self.register_buffer("table", torch.tensor(table, dtype=torch.float32))
+
+    def forward(self, x, hidden):  # x: one-hot [batch, 59]; hidden: one-hot of the letter before
+        before = torch.cat([1 - hidden.sum(1, keepdim=True), hidden], dim=1)  # row 0: none
+        return self.table[before.argmax(1), x.argmax(1)], x
+
+    def init_hidden(self, batch_size=1):
+        return torch.zeros(batch_size, self.hidden_size)
+
+
+def accuracy_of(model, part, cut):
+    """The model's accuracy on names cut with `cut`, names of one length at a time (no padding)."""
+    names, labels, *_ = _careful_split()
+    by_length = {}
+    for i in part:
+        by_length.setdefault(len(cut(names[i])), []).append(i)
+    right = 0
+    with torch.no_grad():
+        for group in by_length.values():
+            letters = torch.stack([name_to_onehot(cut(names[i]))[:, 0] for i in group], dim=1)
+            hidden = model.init_hidden(len(group))
+            for letter in letters:  # [group, 59] per step
+                scores, hidden = model(letter, hidden)
+            right += (scores.argmax(1).numpy() == labels[group]).sum()
+    return right / len(part)
+
+
 def test_05_3(capsys):
-    assert "-ov, -ski, -ez and -ini" in passes(capsys, "05.3", 0.42, np.float64(0.61))
-    fails("05.3", 0.61, 0.42, match="did you swap them?")
-    fails("05.3", 42.0, 61.0, match="give a fraction, not a percentage")
-    fails("05.3", 0.4, ..., match="`last_acc` is still `...`")
+    model = LastTwoLetters()
+    *_, validation, test = _careful_split()
+    first = accuracy_of(model, validation, lambda n: n[:3])
+    last = accuracy_of(model, validation, lambda n: n[-3:])
+    whole = accuracy_of(model, validation, lambda n: n)
+    assert whole > 0.6 and first < last
+    out = passes(capsys, "05.3", first, np.float64(last), model)
+    assert "on the 1,798 careful validation names" in out and "give this model more to go on" in out
+    assert f"{last:.1%} from the last 3 letters and {first:.1%} from the first 3" in out
+    assert "Chinese, Korean or Vietnamese" in out
+    fails("05.3", last, first, model, match="they are swapped")
+    fails("05.3", whole, last, model, match="that is the accuracy on whole names")
+    test_first = accuracy_of(model, test, lambda n: n[:3])
+    test_last = accuracy_of(model, test, lambda n: n[-3:])
+    fails("05.3", test_first, test_last, model, match="those are the test names")
+    fails("05.3", 100 * first, 100 * last, model, match="give a fraction, not a percentage")
+    fails("05.3", first, first + 0.05, model, match="cut each of the careful_val names")
+    untrained = HandRNN(59, 32, 18)
+    untrained.init_hidden = lambda batch_size=1: torch.zeros(batch_size, 32)
+    fails("05.3", first, last, untrained, match="hardly more than always answering Russian")
+    fails("05.3", first, last, HandRNN, match="`model` is a class")
+    fails("05.3", 0.4, ..., model, match="`last_acc` is still `...`")

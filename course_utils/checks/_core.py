@@ -7,6 +7,7 @@ Each notebook's checks are in ``nbNN.py`` beside this file and register themselv
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import itertools
 import math
@@ -329,3 +330,20 @@ def _scores(output: object, what: str, expected: tuple[int, ...]) -> torch.Tenso
             f"{what} should return scores of shape {expected}, got {tuple(output.shape)}"
         )
     return output.detach().cpu()
+
+
+@functools.lru_cache(maxsize=1)
+def _careful_split() -> tuple[list[str], np.ndarray, list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The surnames under the careful protocol of notebooks 05 to 07.
+
+    Unique (name, language) pairs, labels from sorted language names, split 80/10/10 with
+    ``split_names(labels, seed=0)``: (names, labels, languages, train, validation, test),
+    the last three as positions in ``names``.
+    """
+    from course_utils.names import load_names, split_names, unique_pairs
+
+    pairs = unique_pairs(load_names())
+    languages = sorted({language for _, language in pairs})
+    labels = np.array([languages.index(language) for _, language in pairs])
+    train, validation, test = split_names(labels, seed=0)
+    return [name for name, _ in pairs], labels, languages, train, validation, test

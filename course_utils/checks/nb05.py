@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from course_utils.checks._core import (
     CheckError,
     _call,
+    _careful_split,
     _class,
     _close,
     _discussion,
     _evaluating,
     _generator,
     _instantiate,
+    _module,
     _number,
     _pair,
     _place,
     _register,
     _shape,
 )
+from course_utils.encoding import NAME_VOCAB_SIZE, encode_name, pad_batch
 
 
 @_register("05.1")
@@ -83,9 +90,34 @@ def _check_05_2(SigmoidRNN: object) -> str:
     )
 
 
+def _hand_scores(model: nn.Module, texts: list[str]) -> torch.Tensor:
+    """A HandRNN-like cell's scores after each text's last letter, as in notebook 05's run_batch."""
+    padded, lengths = pad_batch([encode_name(text) for text in texts])
+    x = _place(F.one_hot(padded, NAME_VOCAB_SIZE)[..., 1:].float(), model)  # [batch, time, 59]
+    if callable(getattr(model, "init_hidden", None)):
+        hidden = _call("`model.init_hidden(batch)`", model.init_hidden, len(texts))
+    else:
+        hidden = _place(torch.zeros(len(texts), int(model.hidden_size)), model)
+    scores = None
+    for t in range(x.shape[1]):
+        mask = (t < lengths).unsqueeze(1).to(x.device)
+        new_scores, new_hidden = _pair(
+            _call("your model on one letter", model, x[:, t], hidden),
+            "your model",
+            "(scores, new_hidden)",
+        )
+        scores = new_scores if scores is None else torch.where(mask, new_scores, scores)
+        hidden = torch.where(mask, new_hidden, hidden)
+    return scores.detach().cpu()
+
+
+#: Languages whose names in this data are mostly short: Chinese, Korean, Vietnamese.
+_SHORT_NAMED = ("Chinese", "Korean", "Vietnamese")
+
+
 @_register("05.3")
-def _check_05_3(first_acc: object, last_acc: object) -> str:
-    """Accuracy from the first 3 letters, and from the last 3 letters, of the test names."""
+def _check_05_3(first_acc: object, last_acc: object, model: object) -> str:
+    """Accuracy on the careful validation names cut to their first 3 and their last 3 letters."""
     values = {}
     for name, value in (("first_acc", first_acc), ("last_acc", last_acc)):
         values[name] = _number(value, name, "an accuracy between 0 and 1")
@@ -93,14 +125,73 @@ def _check_05_3(first_acc: object, last_acc: object) -> str:
             hint = ": give a fraction, not a percentage" if values[name] <= 100 else ""
             raise CheckError(f"`{name}` should be between 0 and 1, got {values[name]:g}{hint}")
     first, last = values["first_acc"], values["last_acc"]
-    if last <= first:
+    model = _module(model, "model", "the trained model of the careful protocol, `model`")
+    names, labels, languages, _, validation, test = _careful_split()
+
+    def accuracy(part: np.ndarray, cut: Callable[[str], str]) -> tuple[float, np.ndarray]:
+        with _evaluating(model):
+            predicted = _hand_scores(model, [cut(names[i]) for i in part]).argmax(dim=1).numpy()
+        return float((predicted == labels[part]).mean()), predicted
+
+    whole, _ = accuracy(validation, lambda name: name)
+    majority = float(np.bincount(labels[validation]).max() / len(validation))
+    if whole <= majority + 0.05:
         raise CheckError(
-            f"`last_acc` ({last:.1%}) should be higher than `first_acc` ({first:.1%}): did you "
-            "swap them? The first 3 letters are name[:3], the last 3 are name[-3:]"
+            f"your model gets {whole:.1%} of the whole validation names, hardly more than always "
+            f"answering Russian ({majority:.1%}): pass the trained model of the careful "
+            "protocol, `model`"
         )
-    return (
-        f"endings carry more evidence: {last:.1%} from the last 3 letters against {first:.1%} "
-        "from the first 3. Endings such as -ov, -ski, -ez and -ini are typical of one language, "
-        "beginnings much less; and a 3-letter input looks like a short Chinese, Korean or "
-        "Vietnamese name, so length itself misleads the model."
+    right_first, first_predicted = accuracy(validation, lambda name: name[:3])
+    right_last, last_predicted = accuracy(validation, lambda name: name[-3:])
+    n = len(validation)
+    tolerance = 2 / n  # the same names: only a near-tie decided by rounding may differ
+
+    def near(a: float, b: float) -> bool:
+        return abs(a - b) <= tolerance
+
+    if near(first, right_first) and near(last, right_last):
+        short = [languages.index(language) for language in _SHORT_NAMED]
+        truth = np.isin(labels[validation], short).mean()
+        sent_first = np.isin(first_predicted, short).mean()
+        sent_last = np.isin(last_predicted, short).mean()
+        train = _careful_split()[3]
+        short_train = [i for i in train if len(names[i]) <= 3]
+        short_share = np.isin(labels[short_train], short).mean()
+        verdict = (
+            "the last 3 letters give this model more to go on than the first 3"
+            if right_last > right_first + tolerance
+            else "the first 3 letters give this model at least as much to go on as the last 3"
+        )
+        length = (
+            ": a name's first 3 letters read exactly as a whole 3-letter name does, so there "
+            "length misleads the model, and the gap is not all evidence"
+            if sent_first > 2 * truth and short_share > 0.5
+            else ""
+        )
+        return (
+            f"on the {n:,} careful validation names this model gets {right_last:.1%} from the "
+            f"last 3 letters and {right_first:.1%} from the first 3 ({whole:.1%} from whole "
+            f"names): {verdict}. It sends {sent_first:.1%} of the first-3 cuts and "
+            f"{sent_last:.1%} of the last-3 cuts to Chinese, Korean or Vietnamese, which hold "
+            f"{truth:.1%} of these names but {short_share:.1%} of the training names of 3 "
+            f"letters or fewer{length}."
+        )
+    if near(first, right_last) and near(last, right_first):
+        hint = "they are swapped: the first 3 letters are name[:3], the last 3 are name[-3:]"
+    elif near(first, whole) or near(last, whole):
+        hint = "that is the accuracy on whole names; cut each name with name[:3] and name[-3:]"
+    else:
+        test_first, _ = accuracy(test, lambda name: name[:3])
+        test_last, _ = accuracy(test, lambda name: name[-3:])
+        if near(first, test_first) and near(last, test_last):
+            hint = (
+                "those are the test names: measure on the validation names, careful_val, and "
+                "leave the test names untouched"
+            )
+        else:
+            hint = "cut each of the careful_val names with name[:3] and with name[-3:]"
+    raise CheckError(
+        f"this model gets {right_first:.3f} from the first 3 letters and {right_last:.3f} from "
+        f"the last 3 on the {n:,} careful validation names; you have first_acc {first:.3f} and "
+        f"last_acc {last:.3f}: {hint}"
     )
