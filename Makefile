@@ -1,7 +1,8 @@
 # One command each: `make lab` to learn, `make test` to check everything.
 # The Python that builds .venv: the first of python3.11, 3.12, 3.13, python3 on the PATH
 # (macOS's own python3 may be 3.9: then name another, e.g. make lab PYTHON=python3.12).
-PYTHON ?= $(firstword $(shell command -v python3.11 python3.12 python3.13 python3 2>/dev/null) python3)
+PYTHON ?= $(firstword $(shell for p in python3.11 python3.12 python3.13 python3; do \
+	command -v $$p && break; done 2>/dev/null) python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
