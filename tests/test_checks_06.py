@@ -11,13 +11,14 @@ import pytest
 import torch
 from checks_common import (
     fails,
-    packed_names,
     passes,
+    stub,
     stub_tests,
 )
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from course_utils.checks._core import _careful_split
 from course_utils.encoding import NAME_VOCAB_SIZE, PAD
 
 # --- a copy of the notebook's class(es) -------------------------------------------------------
@@ -46,7 +47,7 @@ class StubNameLSTM(NameGRU):
 
 STUBS = {
     "06.1": ((StubNameLSTM,), "`NameLSTM()` is not set up as a module: its `__init__` must"),
-    "06.2": ((..., ...), "`h_n` is still `...`"),
+    "06.2": ((stub, ...), "`bi_gru` is still `...`"),
     "06.3": ((..., {}), "`report` should hold a row per language"),
     "06.4": ((..., ..., ...), "`oracle_accuracy` is still `...`"),
 }
@@ -102,34 +103,75 @@ def test_06_1(capsys):
     message = fails("06.1", ThreeValues, match="raised ValueError: not enough values to unpack")
     assert "an LSTM returns its state as a pair (h_n, c_n)" in message
 
+    class Unpacked(NameLSTM):  # the post's output[-1], on a padded batch
+        def forward(self, padded, lengths):
+            output, _ = self.gru(self.embed(padded))
+            return self.head(output[:, -1])
+
+    fails("06.1", Unpacked, match="a name gets different scores alone and in a padded batch")
+
+    class Bottom(NameLSTM):
+        def forward(self, padded, lengths):
+            packed = pack_padded_sequence(
+                self.embed(padded), lengths, batch_first=True, enforce_sorted=False
+            )
+            _, (h_n, _) = self.gru(packed)
+            return self.head(h_n[0])
+
+    fails("06.1", Bottom, match="it classifies from h_n[0], the bottom layer")
+
+    class Doubled(NameLSTM):
+        def forward(self, padded, lengths):
+            return 2 * super().forward(padded, lengths)
+
+    fails("06.1", Doubled, match="scores are not head(h_n[-1]) of its LSTM: classify with")
+
     class ForwardStub(NameLSTM):
         def forward(self, padded, lengths): ...
 
     fails("06.1", ForwardStub, match="`NameLSTM.forward` returned None: it should return")
 
 
+def top_layer(h_n):
+    return torch.cat([h_n[-2], h_n[-1]], dim=1)
+
+
 def test_06_2(capsys):
     bi_gru = nn.GRU(32, 256, num_layers=2, batch_first=True, bidirectional=True)
-    _, h_bi = bi_gru(packed_names(32))
-    features = torch.cat([h_bi[-2], h_bi[-1]], dim=1).shape[1]
-    assert "needs 2 * 256 = 512 inputs" in passes(capsys, "06.2", h_bi, features)
-    _, h_one_way = nn.GRU(32, 256, num_layers=2, batch_first=True)(packed_names(32))
-    fails("06.2", h_one_way, 256, match="got (2, 4, 256): h_n has num_layers * 2 directions")
-    fails("06.2", h_bi, 256, match="that is one direction")
-    fails("06.2", h_bi, 1024, match="that is all four rows")
-    fails("06.2", h_bi, 100, match="measure torch.cat([h_n[-2], h_n[-1]], dim=1).shape[1]")
-    output, _ = bi_gru(packed_names(32))
-    fails("06.2", output, 512, match="`h_n` is a PackedSequence")
+    out = passes(capsys, "06.2", top_layer, bi_gru)
+    assert "returns h_n[-2], the forward state" in out and "needs 2 * 256 = 512 inputs" in out
+    seq_first = nn.GRU(8, 16, num_layers=2, bidirectional=True)
+    passes(capsys, "06.2", top_layer, seq_first)
+    out = passes(capsys, "06.2", lambda h_n: torch.cat([h_n[-1], h_n[-2]], dim=1), seq_first)
+    assert "backward first" in out
+    bottom = lambda h_n: torch.cat([h_n[0], h_n[1]], dim=1)  # noqa: E731
+    fails("06.2", bottom, bi_gru, match="you took h_n[0] (bottom layer, forward) and h_n[1]")
+    twice = lambda h_n: torch.cat([h_n[-2], h_n[-2]], dim=1)  # noqa: E731
+    fails("06.2", twice, bi_gru, match="the same direction twice")
+    fails("06.2", lambda h_n: h_n[-1], bi_gru, match="got (4, 256): one direction only")
+    every_row = lambda h_n: h_n.transpose(0, 1).flatten(1)  # noqa: E731
+    fails("06.2", every_row, bi_gru, match="all four rows")
+    fails("06.2", lambda h_n: h_n[-2:], bi_gru, match="along dim=1, the features, not stack")
+    fails("06.2", lambda h_n: 2 * top_layer(h_n), bi_gru, match="take rows of h_n")
+    one_way = nn.GRU(32, 256, num_layers=2, batch_first=True)
+    fails("06.2", top_layer, one_way, match="reads one way only: build it with bidirectional")
+    one_layer = nn.GRU(32, 256, batch_first=True, bidirectional=True)
+    fails("06.2", top_layer, one_layer, match="has 1 layer(s); the notebook's GRU has 2")
+    fails("06.2", top_layer, nn.LSTM(32, 8, 2, bidirectional=True), match="should be an nn.GRU")
+    fails("06.2", stub, bi_gru, match="`top_layer(h_n)` returned None")
+    fails("06.2", ..., bi_gru, match="`top_layer` is still `...`")
 
 
-def report_of(recalls: dict[str, float], precisions: dict[str, float]) -> dict[str, object]:
+def report_of(recalls: dict[str, float], precisions: dict[str, float], part: str = "test"):
     """A classification_report(..., output_dict=True) of the given per-language figures."""
+    _, labels, languages, _, validation, test = _careful_split()
+    counts = np.bincount(labels[test if part == "test" else validation], minlength=18)
     report: dict[str, object] = {
         name: {
             "precision": precisions[name],
             "recall": recall,
             "f1-score": 2 * precisions[name] * recall / (precisions[name] + recall),
-            "support": 10.0,
+            "support": int(counts[languages.index(name)]),
         }
         for name, recall in recalls.items()
     }
@@ -147,7 +189,10 @@ def test_06_3(capsys):
     report = report_of(RECALLS, PRECISIONS)
     worst = sorted(RECALLS, key=lambda language: report[language]["recall"])[:3]
     out = passes(capsys, "06.3", worst, report)
-    assert "lowest recall: Irish (20% of 10 names), Czech (30% of 10 names)" in out
+    assert (
+        "lowest recall on the test names: Irish (20% of 23 names), Czech (30% of 50 names)" in out
+    )
+    assert "the median language has 30 test names" in out
     passes(capsys, "06.3", ("Irish", "Czech", "Spanish"), report)  # ties: either one
     passes(capsys, "06.3", np.array(["Scottish", "Irish", "Czech"]), report)
     fails("06.3", ["Irish", "Czech", "English"], report, match="the 3 lowest recalls are Irish")
@@ -160,20 +205,32 @@ def test_06_3(capsys):
     fails("06.3", "Irish", report, match="`worst` should be a list of 3 language names")
     fails("06.3", worst, "precision recall", match="got a str: did you pass output_dict=True?")
     fails("06.3", ..., report, match="`worst` is still `...`")
+    validation = report_of(RECALLS, PRECISIONS, part="validation")
+    fails("06.3", worst, validation, match="those are the validation names")
+    numbered = {str(k): report[name] for k, name in enumerate(RECALLS)} | {"accuracy": 0.7}
+    fails("06.3", ["1", "2", "3"], numbered, match="named by label numbers ('0', '1', ...)")
 
 
 def test_06_4(capsys):
-    gru_right = np.array([True, True, False, False, True, False, True, True])
-    ngram_right = np.array([True, False, True, False, False, False, True, True])
+    rng = np.random.default_rng(6)
+    gru_right, ngram_right = rng.random(1799) < 0.83, rng.random(1799) < 0.83
     oracle = (gru_right | ngram_right).mean()
-    assert "looks at the true label" in passes(capsys, "06.4", oracle, gru_right, ngram_right)
+    out = passes(capsys, "06.4", oracle, gru_right, ngram_right)
+    assert (
+        "looks at the true label" in out
+        and f"on the {(gru_right ^ ngram_right).sum()} names" in out
+    )
     passes(capsys, "06.4", float(oracle), torch.tensor(gru_right), ngram_right.astype(int))
     both = (gru_right & ngram_right).mean()
     fails("06.4", both, gru_right, ngram_right, match="the oracle is right when either is (|)")
-    fails("06.4", gru_right.mean(), gru_right, ngram_right, match="the better model's accuracy")
-    fails("06.4", 6, gru_right, ngram_right, match="that is a count: take the mean")
+    better = max(gru_right.mean(), ngram_right.mean())
+    fails("06.4", better, gru_right, ngram_right, match="the better model's accuracy")
+    count = (gru_right | ngram_right).sum()
+    fails("06.4", count, gru_right, ngram_right, match="that is a count: take the mean")
     fails("06.4", 100 * oracle, gru_right, ngram_right, match="not a percentage")
     fails("06.4", 0.1, gru_right, ngram_right, match="(gru_right | ngram_right).mean()")
-    fails("06.4", oracle, gru_right, ngram_right[:5], match="got 8 and 5")
+    fails("06.4", gru_right.mean(), gru_right, gru_right, match="are the same array")
+    fails("06.4", oracle, gru_right[:1798], ngram_right[:1798], match="the test part has 1,799")
+    fails("06.4", oracle, gru_right, ngram_right[:5], match="got 1799 and 5")
     fails("06.4", oracle, gru_right * 2, ngram_right, match="values other than 0 and 1")
     fails("06.4", oracle, np.zeros((2, 2)), ngram_right, match="got shape (2, 2)")

@@ -6,6 +6,7 @@ import contextlib
 import numbers
 
 import numpy as np
+import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
@@ -13,17 +14,21 @@ from course_utils.checks._core import (
     CheckError,
     _bools,
     _call,
+    _callable,
+    _careful_split,
     _class,
     _close,
     _device,
     _evaluating,
+    _generator,
     _given,
     _instantiate,
+    _module,
     _number,
+    _place,
     _register,
     _returned,
     _shape,
-    _tensor,
 )
 from course_utils.encoding import encode_name, pad_batch
 
@@ -71,38 +76,135 @@ def _check_06_1(NameLSTM: object) -> str:
             "NameLSTM classifies from c_n, the cell's memory: the classifier reads h_n[-1], "
             "the hidden state; `_, (h_n, _) = self.gru(packed)`"
         )
+    alone = []
+    with _evaluating(model):
+        for name in _NAMES:  # each name by itself: a batch of one, no padding
+            single, length = pad_batch([encode_name(name)])
+            output = _call("`NameLSTM()` on one name", model, single.to(_device(model)), length)
+            alone.append(_shape(output, "NameLSTM()(one name)", (1, 18))[0])
+    if not _close(scores, torch.stack(alone), atol=1e-4, rtol=1e-4):
+        raise CheckError(
+            "a name gets different scores alone and in a padded batch with longer names: the "
+            "model reads padding. Pack the batch (pack_padded_sequence) and classify from the "
+            "final state h_n[-1], not from output[:, -1]"
+        )
+    expected = _lstm_top_scores(model, lstms[0])
+    if expected is not None and not _close(scores, expected, atol=1e-4, rtol=1e-4):
+        bottom = _lstm_top_scores(model, lstms[0], layer=0)
+        hint = (
+            "it classifies from h_n[0], the bottom layer; the top layer's state is h_n[-1]"
+            if bottom is not None and _close(scores, bottom, atol=1e-4, rtol=1e-4)
+            else "classify with self.head(h_n[-1]), h_n the LSTM's final hidden state"
+        )
+        raise CheckError(f"NameLSTM's scores are not head(h_n[-1]) of its LSTM: {hint}")
+    checked = (
+        " and equal head(h_n[-1]) of its LSTM run on each name alone"
+        if expected is not None
+        else ""
+    )
     return (
-        "NameLSTM runs an nn.LSTM over the packed names and returns [4, 18] scores from h_n[-1]: "
-        "an LSTM returns its state as (h_n, c_n), so forward unpacks "
-        "`_, (h_n, _) = self.gru(packed)`."
+        "NameLSTM runs an nn.LSTM over the packed names and returns [4, 18] scores, the same "
+        f"for each name alone as in a padded batch{checked}: an LSTM returns its state as "
+        "(h_n, c_n), so forward unpacks `_, (h_n, _) = self.gru(packed)`."
     )
 
 
+def _lstm_top_scores(model: nn.Module, lstm: nn.LSTM, layer: int = -1) -> torch.Tensor | None:
+    """head(h[layer]) of ``lstm`` run on each of `_NAMES` alone, or None for another layout."""
+    embed, head = getattr(model, "embed", None), getattr(model, "head", None)
+    if not (isinstance(embed, nn.Embedding) and isinstance(head, nn.Linear)):
+        return None
+    rows = []
+    with _evaluating(model), contextlib.suppress(Exception):
+        for name in _NAMES:
+            vectors = embed(encode_name(name).to(_device(model)))[None]  # [1, letters, embed]
+            _, (h_n, _) = lstm(vectors if lstm.batch_first else vectors.transpose(0, 1))
+            rows.append(head(h_n[layer, 0]).cpu())
+    return torch.stack(rows) if len(rows) == len(_NAMES) else None
+
+
+#: Names of 2 to 9 letters, the shortest first: packing must stop each at its own end.
+_BI_NAMES = ("Li", "Rossi", "Ivanov", "Kowalczyk")
+
+
 @_register("06.2")
-def _check_06_2(h_n: object, features: object) -> str:
-    """h_n of a 2-layer bidirectional nn.GRU on 4 names, and the head's width."""
-    rows = "h_n has num_layers * 2 directions rows: check num_layers=2 and bidirectional=True"
-    tensor = _tensor(h_n, "h_n", "the h_n a 2-layer bidirectional GRU returns for 4 names")
-    if tensor.dim() != 3:
+def _check_06_2(top_layer: object, bi_gru: object) -> str:
+    """top_layer(h_n) -> the top layer's forward and backward states of a bidirectional GRU."""
+    function = _callable(top_layer, "top_layer", "top_layer(h_n) that returns [batch, 2 * hidden]")
+    gru = _module(bi_gru, "bi_gru", "the 2-layer bidirectional nn.GRU")
+    if not isinstance(gru, nn.GRU):
+        raise CheckError(f"`bi_gru` should be an nn.GRU, got a {type(gru).__name__}")
+    if not gru.bidirectional:
+        raise CheckError("`bi_gru` reads one way only: build it with bidirectional=True")
+    if gru.num_layers != 2:
         raise CheckError(
-            f"`h_n` should be 3-D, (layers * directions, batch, hidden), got {tuple(tensor.shape)}"
+            f"`bi_gru` has {gru.num_layers} layer(s); the notebook's GRU has 2: num_layers=2"
         )
-    hidden = tensor.shape[-1]
-    _shape(h_n, "h_n", (4, 4, hidden), {(2, 4, hidden): rows, (1, 4, hidden): rows})
-    width = _number(features, "features", "the width of torch.cat([h_n[-2], h_n[-1]], dim=1)")
-    if width != 2 * hidden:
-        hints = {
-            hidden: "that is one direction; the top layer's forward (h_n[-2]) and backward "
-            "(h_n[-1]) states are concatenated",
-            4 * hidden: "that is all four rows; only the top layer's two, h_n[-2] and h_n[-1], "
-            "go to the linear layer",
+    size = gru.hidden_size
+    generator = _generator(62)
+    sequences = [
+        _place(torch.randn(len(name), gru.input_size, generator=generator), gru)
+        for name in _BI_NAMES
+    ]
+    lengths = torch.tensor([len(name) for name in _BI_NAMES])
+    padded = torch.nn.utils.rnn.pad_sequence(sequences, batch_first=True)
+    with _evaluating(gru):
+        packed = pack_padded_sequence(
+            padded if gru.batch_first else padded.transpose(0, 1),
+            lengths,
+            batch_first=gru.batch_first,
+            enforce_sorted=False,
+        )
+        _, h_n = gru(packed)
+        forward, backward = [], []
+        for sequence in sequences:  # each name alone, unpadded
+            output, _ = gru(sequence[None] if gru.batch_first else sequence[:, None])
+            steps = output[0] if gru.batch_first else output[:, 0]  # [letters, 2 * hidden]
+            forward.append(steps[-1, :size])  # after the last letter
+            backward.append(steps[0, size:])  # read from the end back to the first letter
+        result = _call("your `top_layer(h_n)`", function, h_n)
+    _returned(result, "`top_layer(h_n)`", f"a tensor [batch, 2 * {size}]")
+    width = {
+        (4, size): "one direction only: put the top layer's forward and backward states side "
+        "by side, torch.cat([h_n[-2], h_n[-1]], dim=1)",
+        (4, 4 * size): "all four rows: only the top layer's two go to the linear layer",
+        (2, 4, size): "concatenate them along dim=1, the features, not stack them",
+    }
+    got = _shape(result, "top_layer(h_n)", (4, 2 * size), width)
+    want_forward, want_backward = torch.stack(forward), torch.stack(backward)
+    halves = got[:, :size], got[:, size:]
+    if _close(halves[0], want_forward) and _close(halves[1], want_backward):
+        order = "h_n[-2], the forward state after each name's last letter, then h_n[-1]"
+    elif _close(halves[0], want_backward) and _close(halves[1], want_forward):
+        order = (
+            "h_n[-1] then h_n[-2] (backward first: any fixed order works for the linear layer, "
+            "and output puts forward first)"
+        )
+    else:
+        names = {
+            k: f"h_n[{k}] ({('bottom', 'top')[k // 2]} layer, {('forward', 'backward')[k % 2]})"
+            for k in range(4)
         }
-        hint = hints.get(int(width), "measure torch.cat([h_n[-2], h_n[-1]], dim=1).shape[1]")
-        raise CheckError(f"`features` should be 2 * {hidden} = {2 * hidden}, got {width:g}: {hint}")
+        found = [
+            next((names[k] for k in range(4) if _close(half, h_n[k].cpu())), None)
+            for half in halves
+        ]
+        if found[0] is not None and found[0] == found[1]:
+            hint = f"both halves are {found[0]}: the same direction twice"
+        elif None not in found:
+            hint = f"you took {found[0]} and {found[1]}"
+        else:
+            hint = "take rows of h_n, the final state"
+        raise CheckError(
+            "top_layer(h_n) should hold the top layer's forward state after each name's last "
+            "letter, h_n[-2], and its backward state after reading back to the first letter, "
+            f"h_n[-1] (rows 2 and 3 of layer-major h_n: layer 0 forward, layer 0 backward, "
+            f"layer 1 forward, layer 1 backward); {hint}"
+        )
     return (
-        f"h_n has 2 layers * 2 directions = 4 rows of {hidden}; the top layer's forward and "
-        f"backward states are h_n[-2] and h_n[-1], so the linear layer needs 2 * {hidden} = "
-        f"{2 * hidden} inputs."
+        f"top_layer(h_n) returns {order}, as running the GRU on each name alone gives (the "
+        f"backward state after reading back to the first letter); h_n has 2 layers * 2 "
+        f"directions = 4 rows, and the linear layer needs 2 * {size} = {2 * size} inputs."
     )
 
 
@@ -123,6 +225,30 @@ def _check_06_3(worst: object, report: object) -> str:
     }
     if len(languages) < 3:
         raise CheckError("`report` should hold a row per language (target_names=languages)")
+    if all(str(name).isdigit() for name in languages):
+        raise CheckError(
+            "`report`'s rows are named by label numbers ('0', '1', ...): pass "
+            "target_names=languages to classification_report"
+        )
+    _, labels, names_of_labels, _, validation, test = _careful_split()
+
+    def counts(part: np.ndarray) -> dict[str, int]:
+        per_language = np.bincount(labels[part], minlength=len(names_of_labels))
+        return {name: int(per_language[names_of_labels.index(name)]) for name in languages}
+
+    supports = {name: row.get("support") for name, row in languages.items()}
+    if any(name not in names_of_labels for name in languages) or supports != counts(test):
+        total = sum(float(v) for v in supports.values() if isinstance(v, numbers.Real))
+        hint = (
+            ": those are the validation names; report on the test names, labels[test_idx] "
+            "against the test predictions"
+            if all(name in names_of_labels for name in languages) and supports == counts(validation)
+            else ""
+        )
+        raise CheckError(
+            f"`report` counts {total:,.0f} names, not the {len(test):,} test names with each "
+            f"language's own count (its support){hint}"
+        )
     _given(worst, "worst", "a list of the 3 language names with the lowest recall")
     if isinstance(worst, str) or not isinstance(worst, list | tuple | np.ndarray):
         raise CheckError(f"`worst` should be a list of 3 language names, got {worst!r}")
@@ -149,9 +275,10 @@ def _check_06_3(worst: object, report: object) -> str:
             f"{name} ({languages[name]['recall']:.0%} of {languages[name]['support']:.0f} names)"
             for name in sorted(chosen, key=lambda name: languages[name]["recall"])
         )
+        median = float(np.median([row["support"] for row in languages.values()]))
         return (
-            f"lowest recall: {listed}. Small languages, and those whose names look like a "
-            "bigger neighbour's, are the hardest."
+            f"lowest recall on the test names: {listed}; the median language has {median:.0f} "
+            "test names."
         )
     for metric in ("precision", "f1-score"):
         if metric in next(iter(languages.values())) and lowest(metric):
@@ -178,13 +305,24 @@ def _check_06_4(oracle_accuracy: object, gru_right: object, ngram_right: object)
             f"`gru_right` and `ngram_right` should have one entry per test name each, got "
             f"{gru.size} and {ngram.size}"
         )
+    test = _careful_split()[5]
+    if gru.size != len(test):
+        raise CheckError(
+            f"`gru_right` and `ngram_right` hold {gru.size} entries, but the test part has "
+            f"{len(test):,} names: pass gru_right and ngram_right, one entry per test name"
+        )
+    if np.array_equal(gru, ngram):
+        raise CheckError(
+            "`gru_right` and `ngram_right` are the same array: pass the GRU's and the n-gram "
+            "model's, gru_right and ngram_right"
+        )
     oracle = float((gru | ngram).mean())
     if abs(value - oracle) <= 1e-9:
         return (
             f"an oracle choosing between them reaches {oracle:.1%} (GRU {gru.mean():.1%}, "
-            f"n-grams {ngram.mean():.1%}). It looks at the true label to choose, so no real "
-            "combination can reach it; averaging their probabilities, say, recovers only part "
-            "of the gap."
+            f"n-grams {ngram.mean():.1%}): on the {int((gru ^ ngram).sum())} names where they "
+            "disagree, it takes the right one. It looks at the true label to choose, which no "
+            "real combination of the two can do."
         )
     if abs(value - float((gru & ngram).mean())) <= 1e-9:
         hint = "that counts names both get right (&); the oracle is right when either is (|)"
