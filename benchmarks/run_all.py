@@ -101,6 +101,58 @@ TARGETS: dict[str, tuple[float, list[Figure]]] = {
             ("train_seconds, attention", "seconds_attention", 60, "lower"),
         ],
     ),
+    "11_linear_recurrences": (
+        75,
+        [
+            (
+                "scan / loop time, length 1024",
+                'timings["scan", 1024] / timings["loop", 1024]',
+                None,
+                "",
+            ),
+            (
+                "scan / nn.GRU time, length 1024",
+                'timings["scan", 1024] / timings["nn.GRU", 1024]',
+                None,
+                "",
+            ),
+            (
+                "parity GRU, steps 17-256 (worst seed)",
+                'min(parity_table["GRU", s][1] for s in SEEDS)',
+                0.95,
+                "higher",
+            ),
+            (
+                "parity minGRU 1 layer, at 16 (best seed)",
+                'max(parity_table["minGRU, 1 layer", s][0] for s in SEEDS)',
+                None,
+                "",
+            ),
+            (
+                "parity minGRU 3 layers, at 16 (best seed)",
+                'max(parity_table["minGRU, 3 layers", s][0] for s in SEEDS)',
+                None,
+                "",
+            ),
+            (
+                "parity minGRUs, steps 17-256 (best)",
+                'max(parity_table[k, s][1] for k in PARITY_CORES if k != "GRU" for s in SEEDS)',
+                0.6,
+                "lower",
+            ),
+            ("GRU LM nats/symbol (test)", 'lm_nats["GRU"]', None, ""),
+            ("minGRU LM nats/symbol (test)", 'lm_nats["minGRU"]', None, ""),
+            ("minGRU - GRU (nats/symbol)", "lm_difference.difference", None, ""),
+            ("minGRU - GRU, 95% CI low", "lm_difference.low", None, ""),
+            ("minGRU - GRU, 95% CI high", "lm_difference.high", None, ""),
+            (
+                "LM train_seconds, GRU + minGRU",
+                'lm_seconds["GRU"] + lm_seconds["minGRU"]',
+                None,
+                "",
+            ),
+        ],
+    ),
 }
 
 

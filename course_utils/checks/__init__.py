@@ -30,6 +30,7 @@ from course_utils.checks import (  # noqa: F401
     nb08,
     nb09,
     nb10,
+    nb11,
 )
 from course_utils.checks._core import STUB_TEXT, CheckError, check, is_stub
 
