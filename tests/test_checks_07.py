@@ -16,10 +16,12 @@ from checks_common import (
     stub_tests,
 )
 from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
 
 from course_utils.ciphers import (
     CIPHER_ALPHABET,
 )
+from course_utils.encoding import NAME_VOCAB_SIZE, PAD
 
 # --- a copy of the notebook's class(es) -------------------------------------------------------
 
@@ -56,7 +58,7 @@ class StubConvWithPosition(Convolutional):
 STUBS = {
     "07.1": (("  ",), "`answer` is empty"),
     "07.2": ((StubConvWithPosition,), "`ConvWithPosition()` is not set up as a module"),
-    "07.3": ((...,), "`h_n` is still `...`"),
+    "07.3": ((..., ...), "`model` is still `...`"),
 }
 test_every_exercise_has_a_stub_test, test_the_stub_fails_and_says_what_to_write = stub_tests(
     "07", STUBS
@@ -126,13 +128,68 @@ def test_07_2(capsys):
 
     fails("07.2", Pooled, match="should return scores of shape (2, 16, 27), got (2, 27)")
 
+    class PositionOnly(ConvWithPosition):  # the embeddings dropped: it reads the position only
+        def forward(self, x, lengths=None):
+            position = nn.functional.one_hot(torch.arange(x.shape[1]) % 3, 3).float()
+            vectors = torch.cat([torch.zeros(*x.shape, 8), position.expand(len(x), -1, -1)], 2)
+            real = torch.ones_like(x, dtype=torch.bool)
+            return self.head(self.features(vectors, real).transpose(1, 2))
+
+    fails("07.2", PositionOnly, match="the model no longer reads the symbols")
+
+
+class Recurrent(nn.Module):  # notebook 07, the names path
+    def __init__(self, kind="GRU", embed_dim=16, hidden=64, bidirectional=False):
+        super().__init__()
+        self.embed = nn.Embedding(NAME_VOCAB_SIZE, embed_dim, padding_idx=PAD)
+        layer = getattr(nn, kind)
+        self.rnn = layer(embed_dim, hidden, batch_first=True, bidirectional=bidirectional)
+        self.head = nn.Linear(hidden * (2 if bidirectional else 1), 18)
+
+    def forward(self, x, lengths=None):
+        packed = pack_padded_sequence(
+            self.embed(x), lengths, batch_first=True, enforce_sorted=False
+        )
+        _, state = self.rnn(packed)
+        h_n = state[0] if isinstance(state, tuple) else state
+        if self.rnn.bidirectional:
+            return self.head(torch.cat([h_n[-2], h_n[-1]], dim=1))
+        return self.head(h_n[-1])
+
+
+def deep_model(rnn):
+    model = Recurrent()
+    model.rnn = rnn
+    return model
+
 
 def test_07_3(capsys):
-    deep = nn.GRU(16, 64, num_layers=2, batch_first=True)
-    _, deep_h_n = deep(packed_names(16))
-    assert "h_n[-1], the top layer" in passes(capsys, "07.3", deep_h_n)
-    _, one_layer = nn.GRU(16, 64, batch_first=True)(packed_names(16))
-    fails("07.3", one_layer, match="got (1, 4, 64): h_n has one row per layer")
-    bidirectional = nn.GRU(16, 64, num_layers=2, batch_first=True, bidirectional=True)
-    _, both = bidirectional(packed_names(16))
-    fails("07.3", both, match="build a one-way GRU")
+    model = deep_model(nn.GRU(16, 64, num_layers=2, batch_first=True))
+    _, deep_h_n = model.rnn(packed_names(16))
+    out = passes(capsys, "07.3", model, deep_h_n)
+    assert "h_n[-1], the top layer" in out and "(2, 4, 64)" in out
+    one_layer = Recurrent()
+    _, h_one = one_layer.rnn(packed_names(16))
+    fails("07.3", one_layer, h_one, match="has 1 layer(s): the argument to change is num_layers=2")
+    fails("07.3", model, h_one, match="got (1, 4, 64): h_n has one row per layer")
+    both = deep_model(nn.GRU(16, 64, num_layers=2, batch_first=True, bidirectional=True))
+    _, h_both = both.rnn(packed_names(16))
+    fails("07.3", both, h_both, match="build a one-way GRU this time")
+    fails("07.3", model, h_both, match="4 rows means 2 layers * 2 directions")
+    seq_first = deep_model(nn.GRU(16, 64, num_layers=2))
+    fails("07.3", seq_first, deep_h_n, match="`model.rnn` has batch_first=False")
+    lstm = deep_model(nn.LSTM(16, 64, num_layers=2, batch_first=True))
+    fails("07.3", lstm, deep_h_n, match="`model` has an nn.LSTM as `.rnn`")
+    wide = deep_model(nn.GRU(64, 64, num_layers=2, batch_first=True))
+    fails("07.3", wide, deep_h_n, match="is an nn.GRU(64, 64, ...)")
+
+    class Bottom(Recurrent):
+        def forward(self, x, lengths=None):
+            packed = pack_padded_sequence(self.embed(x), lengths, True, enforce_sorted=False)
+            return self.head(self.rnn(packed)[1][0])
+
+    bottom = Bottom()
+    bottom.rnn = model.rnn
+    fails("07.3", bottom, deep_h_n, match="not head(h_n[-1]) of the GRU run on each name alone")
+    fails("07.3", nn.Linear(2, 2), deep_h_n, match="`model` has no `.rnn`")
+    fails("07.3", model, ..., match="`h_n` is still `...`")

@@ -15,13 +15,15 @@ from course_utils.checks._core import (
     _evaluating,
     _generator,
     _instantiate,
+    _module,
     _register,
     _scores,
-    _shape,
+    _tensor,
 )
 from course_utils.ciphers import (
     CIPHER_ALPHABET,
 )
+from course_utils.encoding import encode_name, pad_batch
 
 
 @_register("07.1")
@@ -72,23 +74,82 @@ def _check_07_2(ConvWithPosition: object) -> str:
             "position channels have no effect; concatenate one_hot(arange(time) % 3, 3) to the "
             "embeddings"
         )
+    other = same.clone()
+    other[0, 8] = 6  # one symbol changed, in the middle of the message
+    with _evaluating(model):
+        changed = _scores(model(other.to(_device(model))), "`ConvWithPosition()(x)`", (1, 16, 27))
+    if _close(changed[0, 8], flat[8], atol=1e-6):
+        raise CheckError(
+            "changing the symbol at a position leaves that position's scores unchanged: the "
+            "model no longer reads the symbols; concatenate the position channels to the "
+            "embeddings, torch.cat([self.embed(x), position], dim=2)"
+        )
     return (
-        "ConvWithPosition reads 8 + 3 = 11 channels, and positions with the same t % 3 get the "
-        "same scores. It cheats a little: we told it the key's length, which a recurrent "
-        "network found by itself."
+        "ConvWithPosition reads 8 + 3 = 11 channels; on a message of one repeated symbol, "
+        "positions with the same t % 3 get the same scores and the position channels change "
+        "them, and a changed symbol changes its position's scores. It cheats a little: we "
+        "told it the key's length, which a recurrent network found by itself."
     )
+
+
+_NAMES = ("Ng", "Ivanov", "Rossi", "Kowalski")
 
 
 @_register("07.3")
-def _check_07_3(h_n: object) -> str:
-    """h_n of a one-way 2-layer nn.GRU(16, 64) on 4 names."""
-    _shape(
-        h_n,
-        "h_n",
-        (2, 4, 64),
-        {
-            (1, 4, 64): "h_n has one row per layer: pass num_layers=2",
-            (4, 4, 64): "4 rows means 2 layers * 2 directions: build a one-way GRU this time",
-        },
+def _check_07_3(model: object, h_n: object) -> str:
+    """A names model whose .rnn is a one-way 2-layer nn.GRU(16, 64), and its h_n on a batch."""
+    model = _module(model, "model", "the names model with a 2-layer GRU as .rnn (two_layers)")
+    rnn = getattr(model, "rnn", None)
+    if not isinstance(rnn, nn.GRU):
+        got = "no `.rnn`" if rnn is None else f"an nn.{type(rnn).__name__} as `.rnn`"
+        raise CheckError(
+            f"`model` has {got}: put nn.GRU(16, 64, num_layers=2, batch_first=True) in its place"
+        )
+    if rnn.num_layers != 2:
+        raise CheckError(
+            f"`model.rnn` has {rnn.num_layers} layer(s): the argument to change is num_layers=2"
+        )
+    if rnn.bidirectional:
+        raise CheckError("`model.rnn` is bidirectional: build a one-way GRU this time")
+    if (rnn.input_size, rnn.hidden_size) != (16, 64):
+        raise CheckError(
+            f"`model.rnn` is an nn.GRU({rnn.input_size}, {rnn.hidden_size}, ...): the names "
+            "model's embedding gives 16 numbers per letter and its head reads 64, nn.GRU(16, 64)"
+        )
+    if not rnn.batch_first:
+        raise CheckError(
+            "`model.rnn` has batch_first=False: packed names do not mind, but Recurrent's other "
+            "path (one prediction per position) feeds [batch, time, features]; pass "
+            "batch_first=True, as names_model does"
+        )
+    tensor = _tensor(h_n, "h_n", "the h_n the 2-layer GRU returns for one batch of names")
+    hints = {
+        1: "h_n has one row per layer: is it from the 2-layer GRU?",
+        4: "4 rows means 2 layers * 2 directions: build a one-way GRU this time",
+    }
+    if tensor.dim() != 3 or tensor.shape[0] != 2 or tensor.shape[2] != 64:
+        hint = hints.get(tensor.shape[0], "") if tensor.dim() == 3 else ""
+        raise CheckError(
+            f"`h_n` should have shape (2, batch, 64), one row per layer, got "
+            f"{tuple(tensor.shape)}" + (f": {hint}" if hint else "")
+        )
+    padded, lengths = pad_batch([encode_name(name) for name in _NAMES])
+    device = _device(model)
+    with _evaluating(model):
+        batch = _call("`model(padded, lengths)`", model, padded.to(device), lengths)
+        batch = _scores(batch, "`model(padded, lengths)`", (4, 18))
+        expected = []
+        for name in _NAMES:  # each name alone, unpadded, through the model's own layers
+            vectors = model.embed(encode_name(name).to(device))[None]
+            _, alone = rnn(vectors)
+            expected.append(model.head(alone[-1, 0]).cpu())
+    if not _close(batch, torch.stack(expected), atol=1e-4, rtol=1e-4):
+        raise CheckError(
+            "the model's scores on a padded batch are not head(h_n[-1]) of the GRU run on each "
+            "name alone: keep Recurrent's forward, which packs the batch and reads h_n[-1]"
+        )
+    return (
+        f"model.rnn is a one-way 2-layer nn.GRU(16, 64) and h_n has one row per layer, "
+        f"{tuple(tensor.shape)}; the model still classifies from h_n[-1], the top layer, as "
+        "the GRU run on each name alone gives."
     )
-    return "h_n has one row per layer, 2 rows of 64; forward() still reads h_n[-1], the top layer."
