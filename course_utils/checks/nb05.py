@@ -26,7 +26,7 @@ from course_utils.checks._core import (
     _register,
     _shape,
 )
-from course_utils.encoding import NAME_VOCAB_SIZE, encode_name, pad_batch
+from course_utils.encoding import NAME_VOCAB_SIZE, encode_name
 
 
 @_register("05.1")
@@ -90,25 +90,30 @@ def _check_05_2(SigmoidRNN: object) -> str:
     )
 
 
-def _hand_scores(model: nn.Module, texts: list[str]) -> torch.Tensor:
-    """A HandRNN-like cell's scores after each text's last letter, as in notebook 05's run_batch."""
-    padded, lengths = pad_batch([encode_name(text) for text in texts])
-    x = _place(F.one_hot(padded, NAME_VOCAB_SIZE)[..., 1:].float(), model)  # [batch, time, 59]
-    if callable(getattr(model, "init_hidden", None)):
-        hidden = _call("`model.init_hidden(batch)`", model.init_hidden, len(texts))
-    else:
-        hidden = _place(torch.zeros(len(texts), int(model.hidden_size)), model)
-    scores = None
-    for t in range(x.shape[1]):
-        mask = (t < lengths).unsqueeze(1).to(x.device)
-        new_scores, new_hidden = _pair(
-            _call("your model on one letter", model, x[:, t], hidden),
-            "your model",
-            "(scores, new_hidden)",
-        )
-        scores = new_scores if scores is None else torch.where(mask, new_scores, scores)
-        hidden = torch.where(mask, new_hidden, hidden)
-    return scores.detach().cpu()
+def _hand_predict(model: nn.Module, texts: list[str]) -> np.ndarray:
+    """The label a HandRNN-like cell predicts after each text's last letter.
+
+    Texts of one length go through the cell together, so no step reads padding.
+    """
+    predicted = np.zeros(len(texts), dtype=int)
+    by_length: dict[int, list[int]] = {}
+    for k, text in enumerate(texts):
+        by_length.setdefault(len(text), []).append(k)
+    for group in by_length.values():
+        codes = torch.stack([encode_name(texts[k]) for k in group])  # [group, letters]
+        x = _place(F.one_hot(codes, NAME_VOCAB_SIZE)[..., 1:].float(), model)
+        if callable(getattr(model, "init_hidden", None)):
+            hidden = _call("`model.init_hidden(batch)`", model.init_hidden, len(group))
+        else:
+            hidden = _place(torch.zeros(len(group), int(model.hidden_size)), model)
+        for t in range(x.shape[1]):
+            scores, hidden = _pair(
+                _call("your model on one letter", model, x[:, t], hidden),
+                "your model",
+                "(scores, new_hidden)",
+            )
+        predicted[group] = scores.argmax(dim=1).cpu().numpy()
+    return predicted
 
 
 #: Languages whose names in this data are mostly short: Chinese, Korean, Vietnamese.
@@ -130,7 +135,7 @@ def _check_05_3(first_acc: object, last_acc: object, model: object) -> str:
 
     def accuracy(part: np.ndarray, cut: Callable[[str], str]) -> tuple[float, np.ndarray]:
         with _evaluating(model):
-            predicted = _hand_scores(model, [cut(names[i]) for i in part]).argmax(dim=1).numpy()
+            predicted = _hand_predict(model, [cut(names[i]) for i in part])
         return float((predicted == labels[part]).mean()), predicted
 
     whole, _ = accuracy(validation, lambda name: name)
