@@ -69,7 +69,13 @@ def test_03_1(capsys):
     assert model.training
     passes(capsys, "03.1", caesar_model(3).double())
     fails("03.1", caesar_model(13), match="it decrypts key 13 (the default key) instead")
-    fails("03.1", caesar_model(4), match="about chance (1/27)")
+    fails(
+        "03.1",
+        caesar_model(24),
+        match="it encrypts with key 3 instead of decrypting; train it on key-3",
+    )
+    scrambled = Lookup(torch.randperm(VOCAB, generator=torch.Generator().manual_seed(3)))
+    fails("03.1", scrambled, match="about chance (1/27)")
     half = (torch.arange(VOCAB) - 3) % VOCAB
     half[:10] = 0
     fails("03.1", Lookup(half), match="train it longer")
