@@ -62,12 +62,26 @@ TARGETS: dict[str, tuple[float, list[Figure]]] = {
     "08_why_gates": (
         90,
         [
+            ("W_hh spectral radius, nn.RNN default", 'max(radii["PyTorch\'s default"])', None, ""),
             *(
-                (f"recall L={gap} {name}", f"median_accuracy({name!r}, {gap})", None, "")
-                for gap in (10, 25, 50)
-                for name in ("RNN", "LSTM", "GRU", "LSTM, forget bias 5")
+                (f"{label} {name}: {what}", f"{expression}({runs}[{name!r}])", None, "")
+                for label, runs in (
+                    ("L=25, 1200 steps", "long_runs"),
+                    ("L=10, 300 steps", "short_runs"),
+                )
+                for name in ("RNN", "RNN, orthogonal", "LSTM", "LSTM, forget bias 5", "GRU")
+                for what, expression in (
+                    ("median test acc", "median_test"),
+                    ("seeds at 99%", "reached"),
+                )
             ),
-            ("recall L=50 LSTM fb5, <=1500 steps", "long_median", 0.95, "higher"),
+            ("L=25 GRU seeds at 99% (of 3)", "reached(long_runs['GRU'])", 2, "higher"),
+            (
+                "L=25 plain RNN seeds at 99% (of 6)",
+                "reached(long_runs['RNN']) + reached(long_runs['RNN, orthogonal'])",
+                0,
+                "lower",
+            ),
         ],
     ),
     "09_generating_names": (
