@@ -176,6 +176,9 @@ def test_03_3(capsys):
     out = passes(capsys, "03.3", measured(drifting, seed=3), drifting)
     assert "steps 16-63 0.0%" in out and "it falls after step 16" in out
     fails("03.3", 1.0, drifting, match="its accuracy on the first 16 steps only")
+    # A perfect model on the check's messages: a few errors in the learner's still pass.
+    passes(capsys, "03.3", 1 - 3 / 32000, PositionDecrypter())
+    fails("03.3", 0.99, PositionDecrypter(), match="should be 1.000 ± 0.000 (the share")
     # A right measurement below 100% passes on any fresh set of 500 messages.
     noisy = SometimesWrong()
     for seed in range(5):

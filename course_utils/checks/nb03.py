@@ -175,11 +175,15 @@ def _check_03_3(long_accuracy: object, model: object) -> str:
         right[:, 16:].mean().item(),
     )
     # Messages are independent: a measurement on n of them has a standard error of
-    # sd / sqrt(n), sd the spread of the per-message accuracies. Allow 4 standard errors of
-    # the difference between the learner's 500 messages and the check's own, and one symbol.
-    spread = per_message.std().item()
-    error = spread * (1 / _LONG_MESSAGES + 1 / messages) ** 0.5
-    tolerance = 4 * error + 1 / (_LONG_MESSAGES * _LONG_LENGTH)
+    # sd / sqrt(n), sd the spread of the per-message accuracies. Where errors are too rare to
+    # show a spread, a binomial error rate of (errors + 1) / (symbols + 2) per symbol stands
+    # in. Allow 4 standard errors of the difference between the learner's 500 messages and
+    # the check's own, and one symbol.
+    learner_symbols, own_symbols = _LONG_MESSAGES * _LONG_LENGTH, right.numel()
+    clustered = per_message.std().item() * (1 / _LONG_MESSAGES + 1 / messages) ** 0.5
+    rate = ((1 - right).sum().item() + 1) / (own_symbols + 2)
+    binomial = (rate * (1 - rate) * (1 / learner_symbols + 1 / own_symbols)) ** 0.5
+    tolerance = 4 * max(clustered, binomial) + 1 / learner_symbols
     expected = (
         f"{accuracy:.3f} ± {tolerance:.3f} (the share of symbols this model decrypts in "
         f"{_LONG_MESSAGES} fresh messages of {_LONG_LENGTH} symbols, key KEY, any seed)"
