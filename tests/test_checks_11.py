@@ -120,6 +120,12 @@ def test_11_1(capsys):
 
     fails("11.1", Pair, match="returned a tuple: return only the states")
 
+    class Doubled(MinLSTM):
+        def forward(self, x):
+            return 2 * super().forward(x)
+
+    fails("11.1", Doubled, match="differ from h_t = f'_t h_{t-1} + i'_t g(n_t) computed step by")
+
     class Named(nn.Module):
         def __init__(self, input_size, hidden_size):
             super().__init__()
