@@ -17,12 +17,40 @@ from checks_common import (
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from course_utils.dates import DATE_INPUT_ALPHABET
+from course_utils.dates import DATE_INPUT_ALPHABET, DATE_OUTPUT_ALPHABET
+from course_utils.encoding import encode, pad_batch
 
 # --- a copy of the notebook's class(es) -------------------------------------------------------
 
 
 SOURCE, H = len(DATE_INPUT_ALPHABET) + 1, 32  # notebook 10
+OUT = DATE_OUTPUT_ALPHABET
+END, BEGIN = len(OUT), len(OUT) + 1
+device = torch.device("cpu")
+
+
+def encode_inputs(texts):
+    return pad_batch([encode(text, DATE_INPUT_ALPHABET, start=1) for text in texts])
+
+
+def decode_output(row):
+    row = row.tolist()
+    return (
+        "".join(OUT[k] for k in row[: row.index(END)] if k < END)
+        if END in row
+        else "".join(OUT[k] for k in row if k < END)
+    )
+
+
+def convert_all(model, texts, batch_size=500):
+    model.eval()
+    out = []
+    for start in range(0, len(texts), batch_size):
+        x, lengths = encode_inputs(texts[start : start + batch_size])
+        written, _ = model.greedy(x.to(device), lengths)
+        out += [decode_output(row) for row in written.cpu()]
+    model.train()
+    return out
 
 
 class Encoder(nn.Module):
@@ -65,7 +93,7 @@ class StubLSTMEncoder(Encoder):
 
 
 STUBS = {
-    "10.1": ((stub,), "`beam_convert('23 Nov 2026')` returned None: it should return the ISO"),
+    "10.1": ((stub,), "returned None: it should return the output text, a str"),
     "10.2": ((StubDotAttention,), "`DotAttention.forward` returned None: it should return"),
     "10.3": ((StubLSTMEncoder,), "`LSTMEncoder()` is not set up as a module"),
 }
@@ -79,17 +107,86 @@ def test_a_placeholder_instead_of_a_function_class_or_model(exercise, answer):
     fails(exercise, answer, match=f"is {'still `...`' if answer is ... else 'None'}")
 
 
-RIGHT_DATES = {
-    "23 Nov 2026": "2026-11-23",
-    "from 1 jan 2027 to 31 jan 2027": "2027-01-01/2027-01-31",
-}
+def beam_search(model, text, width, max_len=22, *, log_softmax=True, first_finished=False):
+    """The notebook's solution, with switches for the mistakes learners make."""
+    x, lengths = encode_inputs([text])
+    with torch.no_grad():
+        memory, h = model.remember(x.to(device), lengths)
+        beams, finished = [([], 0.0, h)], []
+        for _ in range(max_len):
+            candidates = []
+            for symbols, logp, beam_h in beams:
+                last = torch.tensor([symbols[-1] if symbols else BEGIN], device=device)
+                step_scores, next_h, _ = model.step(last, beam_h, memory)
+                log_probs = step_scores[0].log_softmax(dim=0) if log_softmax else step_scores[0]
+                for symbol in log_probs.topk(width).indices.tolist():
+                    entry = ([*symbols, symbol], logp + log_probs[symbol].item(), next_h)
+                    (finished if symbol == END else candidates).append(entry)
+            if first_finished and finished:
+                return decode_output(torch.tensor(finished[0][0]))
+            beams = sorted(candidates, key=lambda c: c[1], reverse=True)[:width]
+            if not beams:
+                break
+    best_symbols = max(finished or beams, key=lambda f: f[1])[0]
+    return decode_output(torch.tensor(best_symbols))
+
+
+def beam_convert(model, text, width=3):
+    return beam_search(model, text, width)
+
+
+def batched_beam_convert(model, text, width=3, max_len=22):
+    """Another right answer: all beams in one batch, length-normalised scores at the end."""
+    x, lengths = encode_inputs([text])
+    memory, h = model.remember(x.to(device), lengths)
+    symbols = torch.full((1, 1), BEGIN)
+    totals, finished = torch.zeros(1), []
+    for _ in range(max_len):
+        k = len(symbols)
+        expanded = tuple(m.expand(k, *m.shape[1:]) for m in memory)
+        scores, h, _ = model.step(symbols[:, -1].to(device), h, expanded)
+        candidates = (totals[:, None] + scores.log_softmax(dim=1).cpu()).flatten()
+        best = candidates.topk(min(width, len(candidates))).indices
+        rows, new = best // scores.size(1), best % scores.size(1)
+        keep = []
+        for row, symbol, total in zip(
+            rows.tolist(), new.tolist(), candidates[best].tolist(), strict=True
+        ):
+            if symbol == END:
+                finished.append((total / (symbols.size(1)), symbols[row, 1:].tolist()))
+            else:
+                keep.append((row, symbol, total))
+        if not keep:
+            break
+        rows = torch.tensor([r for r, _, _ in keep])
+        symbols = torch.cat([symbols[rows], torch.tensor([[s] for _, s, _ in keep])], dim=1)
+        totals, h = torch.tensor([t for _, _, t in keep]), h[rows.to(h.device)]
+    return decode_output(torch.tensor(max(finished)[1] + [END]))
 
 
 def test_10_1(capsys):
-    assert "more probable" in passes(capsys, "10.1", lambda text, width=3: RIGHT_DATES[text])
-    fails("10.1", lambda text, width=3: RIGHT_DATES[text][:-1], match="returned '2026-11-2', ex")
-    fails("10.1", lambda text, width=3: [2, 0, 2, 6], match="returned a list: it should return")
-    fails("10.1", lambda text, width=3: {}[text], match="`beam_convert('23 Nov 2026')` raised Ke")
+    assert "widths 2 and 3 finds the most probable" in passes(capsys, "10.1", beam_convert)
+    passes(capsys, "10.1", batched_beam_convert)
+    greedy = lambda model, text, width=3: convert_all(model, [text])[0]  # noqa: E731
+    fails("10.1", greedy, match="'10' is what greedy decoding writes (probability 0.059)")
+    fails(
+        "10.1",
+        lambda model, text, width=3: beam_search(model, text, 3),
+        match="a beam of width 1 keeps only the best symbol at each step: it is greedy decoding",
+    )
+    fails(
+        "10.1",
+        lambda model, text, width=3: beam_search(model, text, width, log_softmax=False),
+        match="not of the raw scores",
+    )
+    fails(
+        "10.1",
+        lambda model, text, width=3: beam_search(model, text, width, first_finished=True),
+        match="the first beam to finish is not the best one",
+    )
+    fails("10.1", lambda model, text, width=3: "2026-11-23", match="use the `model` passed")
+    fails("10.1", lambda model, text, width=3: [2, 3], match="returned a list: it should return")
+    fails("10.1", lambda text, width=3: text, match="raised TypeError")
 
 
 class DotAttention(Attention):
@@ -155,6 +252,22 @@ def test_10_2(capsys):
     fails("10.2", KeysAsContext, match="weighted sum of states")
     fails("10.2", nn.Module, match="should keep Attention's `query` and `key` layers")
 
+    class WrongAxis(DotAttention):
+        def forward(self, h, keys, states, mask):
+            scores = torch.bmm(keys, self.query(h).unsqueeze(2)).squeeze(2) / 32**0.5
+            weights = scores.masked_fill(~mask, float("-inf")).softmax(dim=0)
+            return torch.bmm(weights.unsqueeze(1), states).squeeze(1), weights
+
+    fails("10.2", WrongAxis, match="a softmax over the input positions (dim=1)")
+
+    class ByStateSize(DotAttention):
+        def forward(self, h, keys, states, mask):
+            scores = torch.bmm(keys, self.query(h).unsqueeze(2)).squeeze(2) / states.size(2) ** 0.5
+            weights = scores.masked_fill(~mask, float("-inf")).softmax(dim=1)
+            return torch.bmm(weights.unsqueeze(1), states).squeeze(1), weights
+
+    fails("10.2", ByStateSize, match="not of the encoder states (64): divide by sqrt(32)")
+
 
 class LSTMEncoder(Encoder):
     def __init__(self, embed_dim=32):
@@ -201,3 +314,40 @@ def test_10_3(capsys):
             return output, h_n
 
     fails("10.3", Unpacks3, match="an LSTM returns output, (h_n, c_n)")
+
+    def variant(summary_of):
+        class Variant(LSTMEncoder):
+            def forward(self, x, lengths):
+                packed = pack_padded_sequence(
+                    self.embed(x), lengths, batch_first=True, enforce_sorted=False
+                )
+                output, (h_n, c_n) = self.gru(packed)
+                output, _ = pad_packed_sequence(output, batch_first=True, total_length=x.size(1))
+                return output, summary_of(output, h_n, c_n, lengths)
+
+        return Variant
+
+    forward_twice = variant(lambda output, h, c, lengths: torch.cat([h[0], h[0]], dim=1))
+    fails("10.3", forward_twice, match="it holds the forward direction twice")
+    cell_state = variant(lambda output, h, c, lengths: torch.cat([c[0], c[1]], dim=1))
+    fails("10.3", cell_state, match="it is the cell state c, not h")
+    swapped = variant(lambda output, h, c, lengths: torch.cat([h[1], h[0]], dim=1))
+    fails("10.3", swapped, match="forward and backward are swapped")
+    last_position = variant(lambda output, h, c, lengths: output[:, -1])
+    fails("10.3", last_position, match="the backward direction ends at the first symbol")
+    at_length = variant(lambda output, h, c, lengths: output[range(3), lengths - 1])
+    fails("10.3", at_length, match="the backward direction ends at the first symbol")
+    first_and_last = variant(  # a right answer: forward at the last symbol, backward at the first
+        lambda output, h, c, lengths: torch.cat(
+            [output[range(3), lengths - 1, :H], output[:, 0, H:]], dim=1
+        )
+    )
+    passes(capsys, "10.3", first_and_last)
+
+    class PaddedSummary(LSTMEncoder):  # packed output, but the summary from the padded input
+        def forward(self, x, lengths):
+            output, _ = super().forward(x, lengths)
+            _, (h_n, _) = self.gru(self.embed(x))
+            return output, torch.cat([h_n[0], h_n[1]], dim=1)
+
+    fails("10.3", PaddedSummary, match="the LSTM read the padding: pack the embedded inputs")

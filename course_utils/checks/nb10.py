@@ -23,32 +23,139 @@ from course_utils.checks._core import (
 )
 from course_utils.encoding import encode, pad_batch
 
-_DATES = {"23 Nov 2026": "2026-11-23", "from 1 jan 2027 to 31 jan 2027": "2027-01-01/2027-01-31"}
+# The notebook's output symbols: the 12 of "0123456789-/", END = 12 (written), BEGIN = 13 (read).
+_END, _BEGIN, _SYMBOLS = 12, 13, "0123456789-/"
+
+
+def _distribution(favourites: dict[int, float]) -> torch.Tensor:
+    """Probabilities of the 13 written symbols: the favourites, the rest shared equally."""
+    rest = [k for k in range(_END + 1) if k not in favourites]
+    share = (1 - sum(favourites.values())) / len(rest)
+    probabilities = torch.full((_END + 1,), share, dtype=torch.float64)
+    for symbol, probability in favourites.items():
+        probabilities[symbol] = probability
+    return probabilities
+
+
+class _ToyTranslator(nn.Module):
+    """A stand-in for the notebook's trained `DateTranslator` whose best output greedy misses.
+
+    It has the same `remember`, `step` and `greedy` as the notebook's model and ignores its
+    input. Its state (the first number of ``h``) says what was written so far; its scores
+    are log-probabilities plus a different constant in each state (as a real model's
+    scores are: a softmax ignores such a constant). First symbol: "1" 0.5, "2" 0.4,
+    END 0.05; after "1" the next symbols are nearly equally likely ("0" leads with 0.12);
+    after "2", "3" has 0.9; after that, END has 0.99. Greedy decoding writes "10"
+    (probability 0.059); the most probable output is "23" (0.356).
+    """
+
+    GREEDY, BEST = "10", "23"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.use_attention = False
+        self.anchor = nn.Parameter(torch.zeros(1))  # a device for code that asks for one
+        # States: 0 before BEGIN, 1 first symbol, 2 after "1", 3 after "2", 4 near the end.
+        following = torch.full((5, _BEGIN + 1), 4, dtype=torch.long)
+        following[0, _BEGIN], following[1, 1], following[1, 2] = 1, 2, 3
+        probabilities = torch.stack(
+            [
+                _distribution({}),  # never scored: a step always leaves state 0
+                _distribution({1: 0.5, 2: 0.4, _END: 0.05}),
+                _distribution({0: 0.12, _END: 0.0011}),
+                _distribution({3: 0.9}),
+                _distribution({_END: 0.99}),
+            ]
+        )
+        offsets = torch.tensor([0.0, 1.0, 5.0, -2.0, 3.0], dtype=torch.float64)
+        self.register_buffer("following", following, persistent=False)
+        self.register_buffer("scores", (probabilities.log() + offsets[:, None]).float())
+
+    def remember(self, x: torch.Tensor, lengths: torch.Tensor):
+        batch, time = x.shape
+        device = x.device
+        mask = torch.arange(time, device=device) < lengths.to(device).unsqueeze(1)
+        states = torch.zeros(batch, time, 64, device=device)
+        memory = (states, torch.zeros(batch, 64, device=device), states[..., :32], mask)
+        return memory, torch.zeros(batch, 64, device=device)
+
+    def step(self, symbol: torch.Tensor, h: torch.Tensor, memory):
+        state = h[:, 0].round().long().clamp(0, 4)
+        symbol = torch.as_tensor(symbol, device=h.device).reshape(-1).long()
+        new = self.following.to(h.device)[state, symbol.clamp(0, _BEGIN)]
+        mask = memory[3]
+        weights = mask.float() / mask.sum(dim=1, keepdim=True)
+        h = torch.cat([new.unsqueeze(1).to(h.dtype), h[:, 1:]], dim=1)
+        return self.scores.to(h.device)[new], h, weights
+
+    @torch.no_grad()
+    def greedy(self, x: torch.Tensor, lengths: torch.Tensor, max_len: int = 22):
+        memory, h = self.remember(x, lengths)
+        symbol = torch.full((len(x),), _BEGIN, device=x.device)
+        written = []
+        for _ in range(max_len):
+            step_scores, h, _ = self.step(symbol, h, memory)
+            symbol = step_scores.argmax(dim=1)
+            written.append(symbol)
+        return torch.stack(written, dim=1), None
 
 
 @_register("10.1")
 def _check_10_1(beam_convert: object) -> str:
-    """beam_convert(text, width=3) -> the ISO text, by beam search with the trained model."""
-    convert = _callable(beam_convert, "beam_convert", "beam_convert(text, width=3) -> str")
-    for text, target in _DATES.items():
+    """beam_convert(model, text, width=3) -> the ISO text, by beam search with `model`."""
+    convert = _callable(beam_convert, "beam_convert", "beam_convert(model, text, width=3) -> str")
+    toy, text = _ToyTranslator(), "23 Nov 2026"
+    greedy, best = _ToyTranslator.GREEDY, _ToyTranslator.BEST
+    add_logs = (
+        "keep `width` partial outputs; extend each by its `width` best next symbols; rank "
+        "them by their total log-probability (the sum of log_softmax of each step's scores, "
+        "not of the raw scores); set a beam that writes END aside as finished, and return the "
+        "finished beam with the highest total"
+    )
+    for width, expected in ((1, greedy), (2, best), (3, best)):
+        call = f"`beam_convert(model, {text!r}, width={width})`"
         with torch.no_grad():
-            result = _call(f"your `beam_convert({text!r})`", convert, text)
-        _returned(result, f"`beam_convert({text!r})`", "the ISO text, a str")
+            result = _call(f"your {call}", convert, toy, text, width=width)
+        _returned(result, call, "the output text, a str")
         if not isinstance(result, str):
             raise CheckError(
-                f"`beam_convert({text!r})` returned a {type(result).__name__}: it should return "
-                "the output text, a str (decode_output(...))"
+                f"{call} returned a {type(result).__name__}: it should return the output text, "
+                "a str (decode_output(...))"
             )
-        if result != target:
-            raise CheckError(
-                f"`beam_convert({text!r})` returned {result!r}, expected {target!r}: the greedy "
-                "decoder gets this right, and a beam of width 3 should keep it. Add "
-                "log-probabilities (not probabilities), keep a beam that writes END as finished, "
-                "and decode the best finished beam"
+        if result == expected:
+            continue
+        intro = (
+            f"with a test model of the check's own (same `remember` and `step` as the "
+            f"notebook's model), {call} returned {result!r}, expected {expected!r}"
+        )
+        if len(result) > 5 and "-" in result:
+            hint = (
+                "that looks like a date: use the `model` passed to beam_convert, not the "
+                "notebook's trained model"
             )
+        elif width == 1:
+            hint = (
+                "a beam of width 1 keeps only the best symbol at each step: it is greedy "
+                f"decoding, which writes {greedy!r} with this model. Use `width` wherever "
+                "your code keeps or extends beams"
+            )
+        elif result == greedy:
+            hint = (
+                f"{greedy!r} is what greedy decoding writes (probability 0.059), but {best!r} is "
+                f"more probable (0.356) and a beam of {width} finds it: {add_logs}"
+            )
+        elif result == "":
+            hint = (
+                "that beam wrote END first, with probability 0.05: the first beam to finish "
+                f"is not the best one. {add_logs[0].upper()}{add_logs[1:]}"
+            )
+        else:
+            hint = add_logs
+        raise CheckError(f"{intro}: {hint}")
     return (
-        "beam_convert writes both test dates right. Beam search finds outputs the model rates "
-        "more probable; it cannot fix what the model never learned."
+        "beam_convert with width 1 writes what greedy decoding writes, and with widths 2 and 3 "
+        "finds the most probable output of a test model whose best output greedy decoding "
+        "misses."
     )
 
 
@@ -90,12 +197,20 @@ def _check_10_2(DotAttention: object) -> str:
             "before the softmax"
         )
     if not _close(weights.sum(dim=1), torch.ones(2)):
-        raise CheckError("`weights` should sum to 1 over each row: softmax(dim=1), over positions")
+        raise CheckError(
+            "`weights` should sum to 1 over each row: a softmax over the input positions "
+            "(dim=1), after the padding's scores are set to -inf"
+        )
     if not _close(weights, softmax(dot / d**0.5)):
         if _close(weights, softmax(dot)):
             hint = f"divide the scores by sqrt(d) = sqrt({d})"
         elif _close(weights, softmax(dot / d)):
             hint = f"divide by sqrt(d), not d = {d}"
+        elif key_dim != d and _close(weights, softmax(dot / key_dim**0.5)):
+            hint = (
+                f"d is the size of q and k_s ({d}, keys.size(2)), not of the encoder states "
+                f"({key_dim}): divide by sqrt({d})"
+            )
         elif additive is not None and _close(weights, softmax(additive)):
             hint = "these are still the additive scores v(tanh(keys + query(h)))"
         else:
@@ -116,7 +231,7 @@ def _check_10_2(DotAttention: object) -> str:
 
 @_register("10.3")
 def _check_10_3(LSTMEncoder: object) -> str:
-    """An Encoder subclass with a bidirectional nn.LSTM."""
+    """An Encoder subclass with a bidirectional nn.LSTM; checked against each input run alone."""
     from course_utils.dates import DATE_INPUT_ALPHABET
 
     what = "class LSTMEncoder(Encoder) with a bidirectional nn.LSTM"
@@ -125,36 +240,92 @@ def _check_10_3(LSTMEncoder: object) -> str:
     lstms = [m for m in model.modules() if isinstance(m, nn.LSTM)]
     if not lstms:
         raise CheckError(f"LSTMEncoder() has no nn.LSTM among its modules: {replace}")
-    if not lstms[0].bidirectional:
+    lstm = lstms[0]
+    if not lstm.bidirectional:
         raise CheckError(f"the encoder's LSTM should be bidirectional: {replace}")
-    size = lstms[0].hidden_size
+    embed = getattr(model, "embed", None)
+    if not isinstance(embed, nn.Embedding):
+        raise CheckError(
+            "LSTMEncoder() should keep Encoder's `embed` layer (call super().__init__)"
+        )
+    size = lstm.hidden_size
     texts = ("23 Nov 2026", "from 1.2.26 to 3.4.26", "2026/11/23")
     x, lengths = pad_batch([encode(text, DATE_INPUT_ALPHABET, start=1) for text in texts])
     time = x.shape[1]
     unpack = "an LSTM returns output, (h_n, c_n): `output, (h_n, _) = self.gru(packed)`"
+    device = _device(model)
     with _evaluating(model):
         result = _call(
             "`LSTMEncoder()(x, lengths)`",
             model,
-            x.to(_device(model)),
+            x.to(device),
             lengths,
             hints=[("unpack", unpack), ("tuple", unpack)],
         )
+        # The independent computation: each input alone, unpadded, through the same layers.
+        alone = []
+        for row, length in enumerate(lengths.tolist()):
+            embedded = embed(x[row, :length].to(device)).unsqueeze(0 if lstm.batch_first else 1)
+            out, (h_n, c_n) = lstm(embedded)
+            alone.append((out.squeeze(0 if lstm.batch_first else 1).cpu(), h_n.cpu(), c_n.cpu()))
     output, summary = _pair(result, "`LSTMEncoder.forward`", "(output, summary)")
     output = _shape(output, "output", (3, time, 2 * size))
+    summary = _shape(
+        summary,
+        "summary",
+        (3, 2 * size),
+        {(2, 6, size): f"h_n[0] and h_n[1] of the pair (h_n, c_n) are h_n and c_n; {unpack}"},
+    )
+    close = lambda a, b: _close(a, b, atol=1e-4, rtol=1e-4)  # noqa: E731  GPU kernels differ
     for row, length in enumerate(lengths.tolist()):
         if not bool((output[row, length:] == 0).all()):
             raise CheckError(
                 "`output` should be 0 at padded positions: pack the embedded inputs with "
                 "pack_padded_sequence and unpack with pad_packed_sequence(..., total_length=T)"
             )
-    _shape(
-        summary,
-        "summary",
-        (3, 2 * size),
-        {(2, 6, size): f"h_n[0] and h_n[1] of the pair (h_n, c_n) are h_n and c_n; {unpack}"},
-    )
+    # The longest input first: it has no padding, so a mistake there is not about padding.
+    for row in sorted(range(len(texts)), key=lambda k: -int(lengths[k])):
+        length, text, (out, h_n, c_n) = int(lengths[row]), texts[row], alone[row]
+        forward, backward = h_n[-2, 0], h_n[-1, 0]
+        expected = torch.cat([forward, backward])
+        got = summary[row]
+        if close(got, expected):
+            if not close(output[row, :length], out):
+                raise CheckError(
+                    f"`output` for {text!r} differs from running the LSTM on it alone: pack "
+                    "the embedded inputs (pack_padded_sequence with the lengths) and unpack "
+                    "the output with pad_packed_sequence"
+                )
+            continue
+        where = f"the summary of {text!r} (of {length} symbols, in a padded batch of {time})"
+        if close(got, torch.cat([c_n[-2, 0], c_n[-1, 0]])):
+            hint = f"it is the cell state c, not h: {unpack}"
+        elif close(got, torch.cat([forward, forward])):
+            hint = "it holds the forward direction twice: h_n[0] is forward, h_n[1] backward"
+        elif close(got, torch.cat([backward, backward])):
+            hint = "it holds the backward direction twice: h_n[0] is forward, h_n[1] backward"
+        elif close(got, torch.cat([backward, forward])):
+            hint = "forward and backward are swapped: torch.cat([h_n[0], h_n[1]], dim=1)"
+        elif close(got[:size], forward):
+            hint = (
+                "its forward half is right, its backward half is not: the backward direction "
+                "ends at the first symbol (output[:, 0, H:]), not at the last; use "
+                "torch.cat([h_n[0], h_n[1]], dim=1)"
+            )
+        elif length < time:
+            hint = (
+                "the LSTM read the padding: pack the embedded inputs with "
+                "pack_padded_sequence(..., lengths, batch_first=True, enforce_sorted=False), "
+                "so that each direction ends at the input's real last symbol"
+            )
+        else:
+            hint = "it should be torch.cat([h_n[0], h_n[1]], dim=1), the last h of each direction"
+        raise CheckError(
+            f"{where} should equal the final h of the forward and the backward direction when "
+            f"the LSTM reads that input alone: {hint}"
+        )
     return (
-        f"LSTMEncoder returns output [3, {time}, {2 * size}], zero on padding, and a summary "
-        f"[3, {2 * size}]: only the unpacking changes, `output, (h_n, _) = self.gru(packed)`."
+        f"LSTMEncoder's output [3, {time}, {2 * size}] and summary [3, {2 * size}] equal running "
+        "its own LSTM on each input alone, both directions, with zeros on the padding. In the "
+        "notebook's Encoder only the unpacking must change: `output, (h_n, _) = self.gru(packed)`."
     )
