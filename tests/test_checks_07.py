@@ -58,7 +58,7 @@ class StubConvWithPosition(Convolutional):
 STUBS = {
     "07.1": (("  ",), "`answer` is empty"),
     "07.2": ((StubConvWithPosition,), "`ConvWithPosition()` is not set up as a module"),
-    "07.3": ((..., ...), "`model` is still `...`"),
+    "07.3": ((..., ...), "`two_layers` is still `...`"),
 }
 test_every_exercise_has_a_stub_test, test_the_stub_fails_and_says_what_to_write = stub_tests(
     "07", STUBS
@@ -177,9 +177,9 @@ def test_07_3(capsys):
     fails("07.3", both, h_both, match="build a one-way GRU this time")
     fails("07.3", model, h_both, match="4 rows means 2 layers * 2 directions")
     seq_first = deep_model(nn.GRU(16, 64, num_layers=2))
-    fails("07.3", seq_first, deep_h_n, match="`model.rnn` has batch_first=False")
+    fails("07.3", seq_first, deep_h_n, match="`two_layers.rnn` has batch_first=False")
     lstm = deep_model(nn.LSTM(16, 64, num_layers=2, batch_first=True))
-    fails("07.3", lstm, deep_h_n, match="`model` has an nn.LSTM as `.rnn`")
+    fails("07.3", lstm, deep_h_n, match="`two_layers` has an nn.LSTM as `.rnn`")
     wide = deep_model(nn.GRU(64, 64, num_layers=2, batch_first=True))
     fails("07.3", wide, deep_h_n, match="is an nn.GRU(64, 64, ...)")
 
@@ -191,5 +191,5 @@ def test_07_3(capsys):
     bottom = Bottom()
     bottom.rnn = model.rnn
     fails("07.3", bottom, deep_h_n, match="not head(h_n[-1]) of the GRU run on each name alone")
-    fails("07.3", nn.Linear(2, 2), deep_h_n, match="`model` has no `.rnn`")
+    fails("07.3", nn.Linear(2, 2), deep_h_n, match="`two_layers` has no `.rnn`")
     fails("07.3", model, ..., match="`h_n` is still `...`")

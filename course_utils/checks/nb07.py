@@ -96,30 +96,32 @@ _NAMES = ("Ng", "Ivanov", "Rossi", "Kowalski")
 
 
 @_register("07.3")
-def _check_07_3(model: object, h_n: object) -> str:
+def _check_07_3(two_layers: object, h_n: object) -> str:
     """A names model whose .rnn is a one-way 2-layer nn.GRU(16, 64), and its h_n on a batch."""
-    model = _module(model, "model", "the names model with a 2-layer GRU as .rnn (two_layers)")
+    model = _module(two_layers, "two_layers", "the names model with a 2-layer GRU as .rnn")
     rnn = getattr(model, "rnn", None)
     if not isinstance(rnn, nn.GRU):
         got = "no `.rnn`" if rnn is None else f"an nn.{type(rnn).__name__} as `.rnn`"
         raise CheckError(
-            f"`model` has {got}: put nn.GRU(16, 64, num_layers=2, batch_first=True) in its place"
+            f"`two_layers` has {got}: put nn.GRU(16, 64, num_layers=2, batch_first=True) in "
+            "its place"
         )
     if rnn.num_layers != 2:
         raise CheckError(
-            f"`model.rnn` has {rnn.num_layers} layer(s): the argument to change is num_layers=2"
+            f"`two_layers.rnn` has {rnn.num_layers} layer(s): the argument to change is "
+            "num_layers=2"
         )
     if rnn.bidirectional:
-        raise CheckError("`model.rnn` is bidirectional: build a one-way GRU this time")
+        raise CheckError("`two_layers.rnn` is bidirectional: build a one-way GRU this time")
     if (rnn.input_size, rnn.hidden_size) != (16, 64):
         raise CheckError(
-            f"`model.rnn` is an nn.GRU({rnn.input_size}, {rnn.hidden_size}, ...): the names "
+            f"`two_layers.rnn` is an nn.GRU({rnn.input_size}, {rnn.hidden_size}, ...): the names "
             "model's embedding gives 16 numbers per letter and its head reads 64, nn.GRU(16, 64)"
         )
     if not rnn.batch_first:
         raise CheckError(
-            "`model.rnn` has batch_first=False: packed names do not mind, but Recurrent's other "
-            "path (one prediction per position) feeds [batch, time, features]; pass "
+            "`two_layers.rnn` has batch_first=False: packed names do not mind, but Recurrent's "
+            "other path (one prediction per position) feeds [batch, time, features]; pass "
             "batch_first=True, as names_model does"
         )
     tensor = _tensor(h_n, "h_n", "the h_n the 2-layer GRU returns for one batch of names")
@@ -136,8 +138,8 @@ def _check_07_3(model: object, h_n: object) -> str:
     padded, lengths = pad_batch([encode_name(name) for name in _NAMES])
     device = _device(model)
     with _evaluating(model):
-        batch = _call("`model(padded, lengths)`", model, padded.to(device), lengths)
-        batch = _scores(batch, "`model(padded, lengths)`", (4, 18))
+        batch = _call("`two_layers(padded, lengths)`", model, padded.to(device), lengths)
+        batch = _scores(batch, "`two_layers(padded, lengths)`", (4, 18))
         expected = []
         for name in _NAMES:  # each name alone, unpadded, through the model's own layers
             vectors = model.embed(encode_name(name).to(device))[None]
@@ -145,11 +147,11 @@ def _check_07_3(model: object, h_n: object) -> str:
             expected.append(model.head(alone[-1, 0]).cpu())
     if not _close(batch, torch.stack(expected), atol=1e-4, rtol=1e-4):
         raise CheckError(
-            "the model's scores on a padded batch are not head(h_n[-1]) of the GRU run on each "
+            "two_layers' scores on a padded batch are not head(h_n[-1]) of the GRU run on each "
             "name alone: keep Recurrent's forward, which packs the batch and reads h_n[-1]"
         )
     return (
-        f"model.rnn is a one-way 2-layer nn.GRU(16, 64) and h_n has one row per layer, "
-        f"{tuple(tensor.shape)}; the model still classifies from h_n[-1], the top layer, as "
+        f"two_layers.rnn is a one-way 2-layer nn.GRU(16, 64) and h_n has one row per layer, "
+        f"{tuple(tensor.shape)}; two_layers still classifies from h_n[-1], the top layer, as "
         "the GRU run on each name alone gives."
     )
