@@ -87,10 +87,10 @@ def _check_04_1(gru_model: object) -> str:
     linear = torch.cat([test_x.flatten(1), torch.ones(len(test_x), 1)], 1).double() @ solution
     linear_error = _rmse(linear[:, 0], test_y)
     return (
-        f"gru_model steps an nn.GRUCell(10, {cell.hidden_size}) over the window and is trained: "
-        f"on notebook 04's test windows its RMSE is {model_error * std:.3f}, against "
-        f"{naive_error * std:.3f} for the naive forecast and {linear_error * std:.3f} for the "
-        "linear model (the check's own least squares). Compare it with the RNNCell model's."
+        f"gru_model steps an nn.GRUCell(10, {cell.hidden_size}) over the window; on notebook "
+        f"04's test windows its RMSE is {model_error * std:.3f}, below the naive forecast's "
+        f"{naive_error * std:.3f} (the linear model's, by the check's own least squares: "
+        f"{linear_error * std:.3f}). Compare it with the RNNCell model's."
     )
 
 

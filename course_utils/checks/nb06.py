@@ -105,7 +105,7 @@ def _check_06_1(NameLSTM: object) -> str:
     return (
         "NameLSTM runs an nn.LSTM over the packed names and returns [4, 18] scores, the same "
         f"for each name alone as in a padded batch{checked}: an LSTM returns its state as "
-        "(h_n, c_n), so forward unpacks `_, (h_n, _) = self.gru(packed)`."
+        "(h_n, c_n), which forward must unpack, as in `_, (h_n, _) = self.gru(packed)`."
     )
 
 
