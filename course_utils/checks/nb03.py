@@ -200,7 +200,7 @@ def _check_03_3(long_accuracy: object, model: object) -> str:
                 "on, not as a cycle"
             )
         return (
-            f"long_accuracy {value:.1%} agrees with the check's own measurement on {messages} "
+            f"long_accuracy {value:.1%} agrees with the check's own measurement on {messages:,} "
             f"fresh messages of {_LONG_LENGTH} symbols, {accuracy:.1%} (steps 0-15 {early:.1%}, "
             f"steps 16-63 {late:.1%}): {verdict}. Either way, a model is only known to work on "
             "what it was tested on."
