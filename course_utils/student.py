@@ -11,7 +11,8 @@ these; ``make lab`` calls the first.) A solution is a code cell tagged ``solutio
 reference notebook. Its copy keeps the functions' and classes' signatures (bodies become
 ``...``), sets each answer the exercise's ``check(...)`` reads to ``...``, and keeps the
 ``check(...)`` call, so the learner fills in the blanks and runs the check. Cells tagged
-``predict`` ask the learner to predict a result first: their copies keep no output.
+``predict`` ask the learner to predict a result first: they keep no output, here or in
+the reference notebooks.
 Every other cell keeps its outputs. A copy the learner has edited is never overwritten
 without ``--force``.
 
@@ -169,12 +170,18 @@ def fold_solutions(notebook: dict) -> dict:
     ``outputs_hidden``); Colab ignores those and shows a cell whose metadata says
     ``cellView: form`` as its ``@title`` line alone. Outputs are dropped (Colab would show
     them), and the cell is tagged for nbval not to compare them: it still runs, so its
-    ``check(...)`` still bites.
+    ``check(...)`` still bites. A cell tagged ``predict`` keeps its code but no output
+    either: on Colab, too, the learner predicts before seeing the result.
     """
     folded = json.loads(json.dumps(notebook))
     for cell in folded["cells"]:
         tags = cell.get("metadata", {}).get("tags", [])
-        if cell["cell_type"] != "code" or SOLUTION not in tags:
+        if cell["cell_type"] != "code":
+            continue
+        if PREDICT in tags:  # an answer too: shown once the learner runs the cell
+            cell["outputs"] = []
+            cell["metadata"]["tags"] = [*tags, IGNORE_OUTPUT] if IGNORE_OUTPUT not in tags else tags
+        if SOLUTION not in tags:
             continue
         cell["source"] = fold_solution(_text(cell["source"])).splitlines(keepends=True)
         cell["outputs"] = []

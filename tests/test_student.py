@@ -150,6 +150,8 @@ def test_fold_solutions_hides_code_and_output_and_stubs_still_work():
     assert "nbval-ignore-output" in cell["metadata"]["tags"]
     assert cell["execution_count"] == 3  # still run and checked by nbval, outputs not compared
     assert fold_solutions(folded) == folded
+    assert folded["cells"][2]["outputs"] == []  # a predict cell shows nothing before it runs
+    assert "nbval-ignore-output" in folded["cells"][2]["metadata"]["tags"]
     copy = learner_copy(folded)
     stub_cell, predict_cell = copy["cells"][1], copy["cells"][2]
     assert text(stub_cell).startswith(f"# Exercise 1: {ANSWER}") and "6 * 7" not in text(stub_cell)
