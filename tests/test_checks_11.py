@@ -6,6 +6,8 @@ reference answer, and rejects the plausible wrong answers with a hint at the mis
 
 from __future__ import annotations
 
+import re
+
 import torch
 import torch.nn.functional as F
 from checks_common import fails, passes, stub, stub_tests
@@ -107,6 +109,32 @@ def test_11_1(capsys):
 
     fails("11.1", Loop, match="never calls logcumsumexp")
 
+    class OneStepScans(MinLSTM):  # right states, log_scan called once per step: still a loop
+        def forward(self, x):
+            log_f = -F.softplus(-self.forget_gate(x))
+            log_i = -F.softplus(-self.input_gate(x))
+            log_sum = torch.logaddexp(log_f, log_i)
+            log_a, log_b = log_f - log_sum, log_i - log_sum + log_g(self.candidate(x))
+            states, log_h = [], None
+            for t in range(x.shape[1]):
+                log_h = log_scan(log_a[:, t : t + 1], log_b[:, t : t + 1], log_h)[:, -1]
+                states.append(log_h.exp())
+            return torch.stack(states, dim=1)
+
+    fails("11.1", OneStepScans, match="the longest scan forward ran covers 2 of the 9 steps")
+
+    class HalfScans(MinLSTM):  # right states, two scans of 5 and 4 steps
+        def forward(self, x):
+            log_f = -F.softplus(-self.forget_gate(x))
+            log_i = -F.softplus(-self.input_gate(x))
+            log_sum = torch.logaddexp(log_f, log_i)
+            log_a, log_b = log_f - log_sum, log_i - log_sum + log_g(self.candidate(x))
+            first = log_scan(log_a[:, :5], log_b[:, :5])
+            second = log_scan(log_a[:, 5:], log_b[:, 5:], first[:, -1])
+            return torch.cat([first, second], dim=1).exp()
+
+    fails("11.1", HalfScans, match="covers 5 of the 9 steps")
+
     class LastOnly(MinLSTM):
         def forward(self, x):
             return super().forward(x)[:, -1]
@@ -154,7 +182,24 @@ def chunked_scan(log_a, log_b, chunk):
 
 
 def test_11_2(capsys):
-    assert "never scanning more than one chunk" in passes(capsys, "11.2", chunked_scan)
+    out = passes(capsys, "11.2", chunked_scan)
+    assert "scanning one whole chunk at a time" in out and "In float32 over 4,096 steps" in out
+    chunked, whole = (float(x) for x in re.findall(r"(\d\.\de-\d\d)", out))
+    assert chunked < whole / 10  # chunks of 64 keep a* small: the reason to chunk
+
+    def step_by_step(log_a, log_b, chunk):  # right log-states, but `chunk` ignored
+        pieces, log_h = [], None
+        for t in range(log_a.shape[1]):
+            log_h = log_scan(log_a[:, t : t + 1], log_b[:, t : t + 1], log_h)[:, -1]
+            pieces.append(log_h)
+        return torch.stack(pieces, dim=1)
+
+    fails("11.2", step_by_step, match="scanned at most 2 step(s) at a time: with chunk = 4")
+
+    def fixed_chunks(log_a, log_b, chunk):  # right log-states, always chunks of 2
+        return chunked_scan(log_a, log_b, 2)
+
+    fails("11.2", fixed_chunks, match="scanned at most 3 step(s) at a time: with chunk = 4")
 
     def restart(log_a, log_b, chunk):
         return torch.cat(
@@ -227,7 +272,7 @@ def test_11_2(capsys):
 
 class ShortParity(nn.Module):
     """Right at the first `known` steps, then always says "even": a stand-in for a trained
-    minGRU (which is right on short strings and at chance beyond)."""
+    minGRU (which is right on short strings and at chance far beyond)."""
 
     def __init__(self, known=4):
         super().__init__()
@@ -245,13 +290,29 @@ class RuleParity(ShortParity):
         return F.one_hot(bits.cumsum(dim=1) % 2, 2).float() * 5 + self.weight
 
 
+class PartlyRule(ShortParity):
+    def forward(self, bits):  # the rule on strings that start 1, 1 (a quarter); else ShortParity
+        scores = super().forward(bits)
+        rule = RuleParity.forward(self, bits)
+        starts = (bits[:, :2] == 1).all(dim=1)
+        scores[starts] = rule[starts]
+        return scores
+
+
 def test_11_3(capsys):
     model = ShortParity()
     out = passes(capsys, "11.3", model, 1.0, 0.5)
-    assert "100% right at 4 bits" in out and "labels are at chance" in out
+    assert re.search(r"100% right at 4 bits; at steps 5, 6, 7 and 8: (\d\d%, ){3}\d\d%;", out)
+    assert "on steps 17 to 64: 50%" in out and "labels are at chance" in out
     passes(capsys, "11.3", model, torch.tensor(0.98), 0.51)
-    partial = passes(capsys, "11.3", ShortParity(known=2), 0.75, 0.5)
-    assert "nearly every label" not in partial and "labels are at chance" in partial
+    later = passes(capsys, "11.3", ShortParity(known=6), 1.0, 7 / 12)  # like the reference
+    assert re.search(r"at steps 5, 6, 7 and 8: 100%, 100%, (4|5)\d%, (4|5)\d%;", later)
+    assert "at chance" in later
+    partly = passes(capsys, "11.3", PartlyRule(), 1.0, 0.625)
+    assert "on steps 17 to 64: 62%" in partly and "at chance" not in partly
+    # the 3-layer minGRU trained on 16-bit strings (no length=4): about 90% on its first 4 steps
+    fails("11.3", ShortParity(known=3), 0.875, 0.5, match="length=4 included")
+    fails("11.3", ShortParity(known=2), 0.75, 0.5, match="expects 94% or more")
     fails("11.3", model, 0.5, 1.0, match="your two accuracies are swapped")
     fails("11.3", model, 1.0, 0.625, match="counts steps 1 to 4 too")
     fails("11.3", model, 0.5, 0.5, match="whose labels are the parity including the current bit")

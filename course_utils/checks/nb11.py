@@ -178,10 +178,16 @@ def _check_11_1(MinLSTM: object) -> str:
             "your states are right, but forward never calls logcumsumexp: compute them in "
             "parallel with log_scan, not step by step"
         )
+    if max(scans) < 9:
+        raise CheckError(
+            f"your states are right, but the longest scan forward ran covers {max(scans)} of "
+            "the 9 steps: a loop over time that calls log_scan a step (or a few) at a time is "
+            "still a loop. Call log_scan once, on the whole sequence"
+        )
     return (
         "MinLSTM(5, 7) gives the states of h_t = f'_t h_{t-1} + i'_t g(n_t), checked step by "
-        "step on 3 sequences of 9 steps, computed with a scan. Since f' + i' = 1, a minLSTM is "
-        "a minGRU whose gate is f / (f + i): the same scan runs both."
+        "step on 3 sequences of 9 steps, computed with one scan over all 9 steps. Since "
+        "f' + i' = 1, a minLSTM is a minGRU whose gate is f / (f + i): the same scan runs both."
     )
 
 
@@ -237,6 +243,12 @@ def _check_11_2(chunked_scan: object) -> str:
                 f"{call} scanned {max(scans)} steps at once: call log_scan on at most {chunk} "
                 "steps at a time (one more when the initial state is put in front)"
             )
+        if max(scans) < min(chunk, 11):
+            raise CheckError(
+                f"{call} scanned at most {max(scans)} step(s) at a time: with chunk = {chunk}, "
+                "scan a whole chunk at once, log_scan(log_a[:, start : start + chunk], ...), "
+                "and loop only over the chunks"
+            )
         variants = _chunk_variants(log_a, log_b, chunk)
         if _near(got, variants["right"]):
             continue
@@ -266,18 +278,42 @@ def _check_11_2(chunked_scan: object) -> str:
             f"with chunk = {chunk}, chunked_scan differs from log_scan (largest difference "
             f"{gap:.2g}) already in the first chunk: scan each chunk with log_scan"
         )
+    drift = _chunk_drift(scan)
     return (
         "chunked_scan gives log_scan's log-states for chunks of 4 (with a shorter last chunk), "
-        "1, 11 and 16 steps, never scanning more than one chunk at a time: parallel within a "
-        "chunk, a loop across chunks."
+        "1, 11 and 16 steps, scanning one whole chunk at a time: parallel within a chunk, a "
+        "loop across chunks. In float32 over 4,096 steps, its largest error against float64 "
+        f"was {drift['chunked']:.1e} with chunks of 64, against {drift['whole']:.1e} for one "
+        "scan of all the steps (errors of the log-states, i.e. relative errors of the states)."
     )
+
+
+def _log_scan(log_a: torch.Tensor, log_b: torch.Tensor) -> torch.Tensor:
+    """log h_t for h_t = a_t h_{t-1} + b_t from h_0 = 0, every t at once (time is dim 1)."""
+    a_star = torch.cumsum(log_a, dim=1)
+    return a_star + torch.logcumsumexp(log_b - a_star, dim=1)
+
+
+def _chunk_drift(scan: Callable[..., Any]) -> dict[str, float]:
+    """Largest float32 error, against float64, of chunks of 64 and of one scan, 4,096 steps."""
+    generator = _generator(13)
+    log_a = F.logsigmoid(torch.randn(2, 4096, 3, generator=generator))
+    log_b = torch.randn(2, 4096, 3, generator=generator)
+    exact = _log_scan(log_a.double(), log_b.double())
+    with torch.no_grad():
+        chunked = _call("your `chunked_scan(log_a, log_b, 64)`", scan, log_a, log_b, 64)
+    chunked = _shape(chunked, "chunked_scan(log_a, log_b, 64)", (2, 4096, 3), {})
+    return {
+        "chunked": (chunked.double() - exact).abs().max().item(),
+        "whole": (_log_scan(log_a, log_b).double() - exact).abs().max().item(),
+    }
 
 
 # --- 11.3 ---------------------------------------------------------------------------------
 
 
-def _parity_accuracy(model: nn.Module, length: int, start: int, strings: int, seed: int) -> float:
-    """The check's own measurement: share of right labels at steps start+1..length."""
+def _parity_right(model: nn.Module, length: int, strings: int, seed: int) -> torch.Tensor:
+    """The check's own measurement: which labels the model gets right, [strings, length]."""
     bits = torch.randint(0, 2, (strings, length), generator=_generator(seed))
     parity = bits.cumsum(dim=1) % 2
     with _evaluating(model):
@@ -287,7 +323,12 @@ def _parity_accuracy(model: nn.Module, length: int, start: int, strings: int, se
             bits.to(_device(model)),
         )
     scores = _scores(output, "short_model(bits)", (strings, length, 2))
-    return (scores.argmax(dim=2) == parity)[:, start:].float().mean().item()
+    return (scores.argmax(dim=2) == parity).float()
+
+
+#: The least accuracy at 4 bits the check accepts: trained on 4-bit strings, the 3-layer minGRU
+#: got 97-100% here (seeds 0-2); trained on 16-bit strings, 88-90% on its first 4 steps.
+_SHORT_TRAINED = 0.94
 
 
 def _tolerance(labels: int) -> float:
@@ -313,19 +354,28 @@ def _check_11_3(short_model: object, short_accuracy: object, beyond_accuracy: ob
         if not 0 <= number <= 1:
             raise CheckError(f"`{name}` is {number:g}: an accuracy lies between 0 and 1")
         measured[name] = number
-    short = _parity_accuracy(model, 4, 0, 4096, 4011)
-    beyond = _parity_accuracy(model, 16, 4, 2048, 4016)
-    whole = _parity_accuracy(model, 16, 0, 2048, 4016)
+    short = _parity_right(model, 4, 4096, 4011).mean().item()
+    at_16 = _parity_right(model, 16, 2048, 4016)
+    beyond, whole = at_16[:, 4:].mean().item(), at_16.mean().item()
+    steps = at_16[:, 4:8].mean(dim=0).tolist()  # steps 5, 6, 7 and 8
+    far = _parity_right(model, 64, 1024, 4064)[:, 16:].mean().item()
     if short < 0.6:
         raise CheckError(
             f"short_model gets {short:.0%} of the labels of new 4-bit strings right, about "
             "chance: train it first, with train_parity(..., length=4)"
         )
-    if beyond > 0.75:
+    if far > 0.75:
         raise CheckError(
-            f"short_model is right on {beyond:.0%} of steps 5 to 16, far beyond any minGRU in "
+            f"short_model is right on {far:.0%} of steps 17 to 64, far beyond any minGRU in "
             'this notebook: is it the GRU? Train train_parity("minGRU, 3 layers", seed=0, '
             "length=4)"
+        )
+    if short < _SHORT_TRAINED:
+        raise CheckError(
+            f"short_model gets {short:.1%} of the labels of new 4-bit strings right; this check "
+            f"expects {_SHORT_TRAINED:.0%} or more from a model trained on 4-bit strings (one "
+            "trained on 16-bit strings gets about 90% there): train it with "
+            'train_parity("minGRU, 3 layers", seed=0, length=4), length=4 included'
         )
     # parity_accuracy measures 512 strings by default: 2,048 labels at 4 bits, 6,144 beyond.
     short_tol, beyond_tol = _tolerance(512 * 4), _tolerance(512 * 12)
@@ -355,19 +405,18 @@ def _check_11_3(short_model: object, short_accuracy: object, beyond_accuracy: ob
             f"5 to 16 of new 16-bit strings right (the noise of 512 strings is about "
             f"{beyond_tol:.2f}): measure it with parity_accuracy(short_model, 16, start=4)"
         )
-    verdict = ""
-    if short >= 0.9:
+    far_tol = _tolerance(1024 * 48)
+    verdict = (
+        " There are only 16 strings of 4 bits: at a fixed length, parity is a finite table, "
+        "and short_model gets 94% or more of it right."
+    )
+    if abs(far - 0.5) <= far_tol:
         verdict += (
-            " At 4 bits it gets nearly every label right: with only 16 strings, a fixed length "
-            "is a finite table that layers can learn."
-        )
-    if beyond <= 0.6:
-        verdict += (
-            " Beyond the trained length its labels are at chance: what it learned is not the "
-            "rule of parity."
+            " Far beyond the trained length its labels are at chance (50%): what it learned is "
+            "not the rule of parity."
         )
     return (
-        f"the check measured short_model on its own new strings: {short:.0%} right at 4 bits, "
-        f"{beyond:.0%} on steps 5 to 16; your two numbers agree within the noise of 512 "
-        f"strings.{verdict}"
+        f"the check measured short_model on its own new strings: {short:.0%} right at 4 bits; "
+        f"at steps 5, 6, 7 and 8: {', '.join(f'{a:.0%}' for a in steps)}; on steps 17 to 64: "
+        f"{far:.0%}. Your two numbers agree with it within the noise of 512 strings.{verdict}"
     )
