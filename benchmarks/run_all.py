@@ -98,23 +98,16 @@ TARGETS: dict[str, tuple[float, list[Figure]]] = {
         ],
     ),
     "10_seq2seq_attention": (
-        90,
+        75,
         [
-            ("ranges exact, attention", 'results["attention", "range"][0].value', 0.99, "higher"),
-            ("ranges exact, no attention", 'results["no attention", "range"][0].value', None, ""),
-            (
-                "singles: steps to 99% (-1 never), attention",
-                'steps_to_99["attention"] or -1',
-                None,
-                "",
-            ),
-            (
-                "singles: steps to 99% (-1 never), none",
-                'steps_to_99["no attention"] or -1',
-                None,
-                "",
-            ),
-            ("train_seconds, attention", "seconds_attention", 60, "lower"),
+            ("ranges exact, attention (600)", 'results[ATT, "range"][0].value', 0.97, "higher"),
+            ("ranges exact, none (600)", 'results[SAME, "range"][0].value', 0.15, "lower"),
+            ("ranges exact, none (1500)", 'results[LONG, "range"][0].value', None, ""),
+            ("attention - none (1500), ranges, CI low", 'paired["range", LONG].low', 0.1, "higher"),
+            ("long ranges exact, attention", 'results[ATT, "long range"][0].value', 0.9, "higher"),
+            ("dashed singles, attention", 'results[ATT, "dashed single"][0].value', 0.6, "higher"),
+            ("dotted singles, attention", 'results[ATT, "dotted single"][0].value', None, ""),
+            ("train_seconds, both models", "seconds_attention + seconds_plain", None, ""),
         ],
     ),
     "11_linear_recurrences": (
