@@ -302,7 +302,7 @@ def test_08_4(capsys):
 # --- 08.5: the default LSTM at L = 10, wall or budget -----------------------------------------
 
 
-def lstm_run(cell=None, gap=10, max_steps=1_500, reached=False, steps=None):
+def lstm_run(cell=None, gap=10, max_steps=1_200, reached=False, steps=None):
     return a_run(cell or dict(kind="LSTM"), gap, max_steps, reached, steps=steps)
 
 
@@ -314,7 +314,7 @@ def test_08_5(capsys):
     assert "one run decides little" in out
     fails("08.5", lstm_run(reached=True, steps=900), "wall", match='so the answer is "budget"')
     fails("08.5", lstm_run(), "budget", match='say "wall" for this budget')
-    fails("08.5", lstm_run(max_steps=300), "wall", match="pass max_steps=1_500")
+    fails("08.5", lstm_run(max_steps=300), "wall", match="pass max_steps=1_200")
     fails("08.5", lstm_run(gap=25), "wall", match="trained at L = 25")
     biased = lstm_run(cell=dict(kind="LSTM", forget_bias=5.0), reached=True)
     fails("08.5", biased, "budget", match="trained an LSTM with forget bias 5.0")

@@ -420,7 +420,7 @@ def _check_08_4(kept: object, memory: object) -> str:
 @_register("08.5")
 def _check_08_5(lstm_run: object, verdict: object) -> str:
     """The default LSTM at L = 10 with a longer budget: its run and "wall" or "budget"."""
-    run = _run(lstm_run, "lstm_run", 'train_recall(CELLS["LSTM"], 10, seed=0, max_steps=1_500)')
+    run = _run(lstm_run, "lstm_run", 'train_recall(CELLS["LSTM"], 10, seed=0, max_steps=1_200)')
     kind, forget_bias, gain = _setting(run)
     if kind != "LSTM" or forget_bias is not None or gain is not None:
         raise CheckError(
@@ -432,7 +432,7 @@ def _check_08_5(lstm_run: object, verdict: object) -> str:
     if run.max_steps <= 300:
         raise CheckError(
             f"`lstm_run` had a budget of {run.max_steps} steps, no more than the 300 it had at "
-            "L = 10 in the lesson: pass max_steps=1_500"
+            "L = 10 in the lesson: pass max_steps=1_200"
         )
     _reached_as_recorded(run, "lstm_run")
     _given(verdict, "verdict", '"wall" or "budget"')
