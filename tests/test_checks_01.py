@@ -25,7 +25,7 @@ from course_utils.ciphers import (
 
 STUBS = {
     "01.1": ((..., ...), "`name` is still `...`"),
-    "01.2": (("HELLO", ...), "`after_27` is still `...`: set it to the text after 27 shifts"),
+    "01.2": (("HELLO", ...), "`texts` is still `...`: set it to the list of the 27 texts"),
     "01.3": ((stub,), "`crack` returned None for 'TLL-GTLGH-GUVVU', which decrypts with key 7"),
     "01.4": ((..., ...), "`onehot_numbers` is still `...`"),
 }
@@ -56,22 +56,44 @@ def test_01_1(capsys):
     fails("01.1", "", "", match="`name` should be a non-empty str")
 
 
+def shifted_texts(message, shift=caesar_encrypt, count=27):
+    """The texts of the loop of exercise 2: `count` shifts by 1, each of the text before."""
+    texts, text = [], message
+    for _ in range(count):
+        text = shift(text, 1)
+        texts.append(text)
+    return texts
+
+
 def test_01_2(capsys):
-    message = text = "HELLO-WORLD"
-    for _ in range(27):
-        text = caesar_encrypt(text, key=1)
-    out = passes(capsys, "01.2", message, text)
-    assert "'HELLO-WORLD', what 27 shifts by 1 of 'HELLO-WORLD' give" in out
+    message = "HELLO-WORLD"
+    texts = shifted_texts(message)
+    out = passes(capsys, "01.2", message, texts)
+    assert "27 texts, each the one before it shifted by 1" in out
+    assert "the 27th, 'HELLO-WORLD', is 'HELLO-WORLD' itself" in out
     assert "key 27 behaves like key 0" in out
-    out = passes(capsys, "01.2", "hello world", "HELLO-WORLD")
-    assert "what 27 shifts by 1 of 'hello world' give" in out
-    fails("01.2", "hello world", "hello world", match="did the loop keep its result?")
-    once = caesar_encrypt(message, key=1)  # shifted the original each time
+    out = passes(capsys, "01.2", "hello world", tuple(shifted_texts("hello world")))
+    assert "the 27th, 'HELLO-WORLD', is 'hello world' itself" in out
+    out = passes(capsys, "01.2", message, shifted_texts(message, shift=caesar_decrypt))
+    assert "shifted back by 1 (decrypted with key 1)" in out
+    # the loop threw its result away: text = message all along
+    discarded = [message] * 27
+    fails("01.2", message, discarded, match="got the message unchanged: did the loop keep its")
+    fails("01.2", "hello world", ["hello world"] * 27, match="did the loop keep its result?")
+    once = [caesar_encrypt(message, 1)] * 27  # shifted the original each time
     fails("01.2", message, once, match="shift the running text")
-    fails("01.2", message, caesar_encrypt(message, 26), match="shifted by 26 (mod 27)")
-    fails("01.2", message, "HELLO", match="should be 'HELLO-WORLD', got 'HELLO'")
-    fails("01.2", 3, "HELLO", match="`message` should be a non-empty str")
-    fails("01.2", message, 3, match="`after_27` should be the shifted text")
+    fails("01.2", message, shifted_texts(message, count=26), match="got 26: 27 shifts by 1")
+    fails("01.2", message, shifted_texts(message, count=28), match="got 28: 27 shifts by 1")
+    fails("01.2", message, [message, *texts], match="it starts with the message itself")
+    stuck = texts[:5] + [texts[4]] * 22  # stopped keeping its result after 5 shifts
+    fails("01.2", message, stuck, match="`texts[5]` should be texts[4] shifted by 1 once more")
+    by_two = [caesar_encrypt(message, 2 * k) for k in range(1, 28)]
+    fails("01.2", message, by_two, match="got the message shifted by 2")
+    # a hard-coded answer is one text, not the loop's 27
+    fails("01.2", message, caesar_encrypt(message, 27), match="`texts` is one str")
+    fails("01.2", message, [1, 2], match="`texts` should be the list of the 27 texts")
+    fails("01.2", 3, texts, match="`message` should be a non-empty str")
+    fails("01.2", message, None, match="`texts` is None")
 
 
 def crack(ciphertext: str, crib: str) -> int | None:
@@ -95,6 +117,18 @@ def test_01_3(capsys):
         return next((k for k in range(26) if crib in caesar_decrypt(ciphertext, k)), None)
 
     fails("01.3", only_26_keys, match="does your loop try all 27 keys, range(27)?")
+
+    def whole_words(ciphertext, crib):
+        return next(
+            (k for k in range(27) if crib in caesar_decrypt(ciphertext, k).split("-")), None
+        )
+
+    fails("01.3", whole_words, match="'NIGHT' is part of a longer word there")
+
+    def starts_with(ciphertext, crib):
+        return next((k for k in range(27) if caesar_decrypt(ciphertext, k).startswith(crib)), None)
+
+    fails("01.3", starts_with, match="which decrypts with key 0 to 'ATTACK-AT-DAWN'")
     fails("01.3", lambda c, crib: crack(c, crib) or 0, match="return None after trying all 27")
 
     def encrypt_instead(ciphertext, crib):

@@ -86,43 +86,70 @@ def _check_01_1(name: object, round_trip: object) -> str:
     )
 
 
+def _texts(value: object) -> list[str]:
+    what = "the list of the 27 texts the loop makes, one after each shift by 1"
+    _given(value, "texts", what)
+    if isinstance(value, str):
+        raise CheckError(
+            f"`texts` is one str, {value!r}: it should be {what}; append each shifted text "
+            "to a list, texts.append(text)"
+        )
+    if not isinstance(value, list | tuple) or not all(isinstance(t, str) for t in value):
+        raise CheckError(f"`texts` should be {what}, a list of str; got {value!r:.80}")
+    return list(value)
+
+
 @_register("01.2")
-def _check_01_2(message: object, after_27: object) -> str:
-    """after_27 = message shifted 27 times by 1."""
+def _check_01_2(message: object, texts: object) -> str:
+    """texts = the 27 texts of shifting message by 1, 27 times, each from the one before."""
     _given(message, "message", "the text you shifted, a str")
     if not isinstance(message, str) or not message:
         raise CheckError(f"`message` should be a non-empty str, got {message!r}")
-    _given(after_27, "after_27", "the text after 27 shifts by 1 with caesar_encrypt(text, key=1)")
-    if not isinstance(after_27, str):
-        raise CheckError(f"`after_27` should be the shifted text, a str; got {after_27!r}")
-    expected = message
-    for _ in range(27):  # the check's own 27 shifts by 1
-        expected = caesar_encrypt(expected, key=1)
-    if after_27 == expected:
-        return (
-            f"`after_27` is {expected!r}, what 27 shifts by 1 of {message!r} give (the check "
-            "shifted it too), and the message itself in the cipher's alphabet: with 27 "
-            "symbols a shift wraps around after 27 steps, so key 27 behaves like key 0."
-        )
-    if after_27 == message:
+    shifted = _texts(texts)
+    clean = caesar_encrypt(message, key=0)  # the message in the cipher's alphabet
+    once = caesar_encrypt(message, key=1)
+    if len(shifted) != 27:
+        if len(shifted) == 28 and shifted[0] in (message, clean):
+            hint = "it starts with the message itself; keep only the texts after each shift"
+        else:
+            hint = "27 shifts by 1: the loop runs range(27) and appends one text per shift"
+        raise CheckError(f"`texts` should hold 27 texts, one per shift, got {len(shifted)}: {hint}")
+    if all(text == once for text in shifted):
         raise CheckError(
-            "`after_27` is `message` unchanged, but the cipher upper-cases and turns non-letters "
-            "into '-': did the loop keep its result? text = caesar_encrypt(text, key=1)"
+            "every text in `texts` is the message shifted once: in the loop, shift the running "
+            "text (text = caesar_encrypt(text, key=1)), not the original message each time"
         )
-    shift = _shift_of(after_27, message)
-    if shift == 1:
-        raise CheckError(
-            "`after_27` is the message shifted once: in the loop, shift the running text "
-            "(text = caesar_encrypt(text, key=1)), not the original message each time"
+    step = 1 if shifted[0] == once else -1 if shifted[0] == caesar_decrypt(message, 1) else 0
+    if step == 0:
+        unchanged = shifted[0] in (message, clean)
+        shift = _shift_of(shifted[0], message)
+        hint = (
+            "the message unchanged: did the loop keep its result? "
+            "text = caesar_encrypt(text, key=1), then texts.append(text)"
+            if unchanged
+            else f"the message shifted by {shift}"
+            if shift is not None
+            else repr(shifted[0])
         )
-    if shift is not None:
-        raise CheckError(
-            f"`after_27` is the message shifted by {shift} (mod 27), not 27 times by 1: does "
-            "your loop run range(27), and shift the previous result each time?"
-        )
-    raise CheckError(
-        f"`after_27` should be {expected!r}, got {after_27!r}: start from text = message and "
-        "repeat text = caesar_encrypt(text, key=1) 27 times"
+        raise CheckError(f"`texts[0]` should be the message shifted once, {once!r}, got {hint}")
+    for k in range(1, 27):
+        want = caesar_encrypt(shifted[k - 1], key=step % 27)
+        if shifted[k] != want:
+            got = (
+                "the same text again: did the loop keep its result? text = "
+                "caesar_encrypt(text, key=1)"
+                if shifted[k] == shifted[k - 1]
+                else repr(shifted[k])
+            )
+            raise CheckError(
+                f"`texts[{k}]` should be texts[{k - 1}] shifted by 1 once more, {want!r}; got {got}"
+            )
+    how = "shifted by 1" if step == 1 else "shifted back by 1 (decrypted with key 1)"
+    return (
+        f"`texts` holds 27 texts, each the one before it {how}, and the 27th, "
+        f"{shifted[-1]!r}, is {message!r} itself in the cipher's alphabet (the check shifted "
+        "each text again): with 27 symbols a shift wraps around after 27 steps, so key 27 "
+        "behaves like key 0."
     )
 
 
@@ -132,6 +159,7 @@ _CRACK_CASES = (
     ("ATTACK-AT-DAWN", 0, "DAWN"),  # key 0, crib at the end
     ("THE-TREASURE-IS-BURIED-HERE", 26, "TREASURE"),  # the last key, crib in the middle
     ("SEND-MORE-SOLDIERS", 13, "MORE"),
+    ("RETREAT-AT-NIGHTFALL", 20, "NIGHT"),  # crib inside a longer word
     ("HELLO-WORLD", 5, "PYTHON"),  # no key fits
 )
 
@@ -157,6 +185,11 @@ def _check_01_3(crack: object) -> str:
             continue
         if result is None:
             hint = " (does your loop try all 27 keys, range(27)?)" if key == 26 else ""
+            if crib not in plain.split("-"):
+                hint = (
+                    f" ({crib!r} is part of a longer word there: test `crib in "
+                    "caesar_decrypt(ciphertext, key)`, which finds it anywhere in the text)"
+                )
             raise CheckError(
                 f"`crack` returned None for {ciphertext!r}, which decrypts with key {key} to "
                 f"{plain!r}{hint}: it should return {expected_return}"
@@ -179,8 +212,9 @@ def _check_01_3(crack: object) -> str:
                 f"{key}{hint}"
             )
     return (
-        "crack finds the key of every hidden message (keys 0, 7, 13 and 26; cribs at the "
-        "start, middle and end) and returns None when no key fits."
+        "crack finds the key of every hidden message (keys 0, 7, 13, 20 and 26; cribs at the "
+        "start, middle and end, and one inside a longer word) and returns None when no key "
+        "fits."
     )
 
 
