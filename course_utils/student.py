@@ -180,6 +180,8 @@ def fold_solutions(notebook: dict) -> dict:
             continue
         if PREDICT in tags:  # an answer too: shown once the learner runs the cell
             cell["outputs"] = []
+            lines = _text(cell["source"]).splitlines(keepends=True)
+            cell["source"] = [line for line in lines if line.strip() != "# NBVAL_IGNORE_OUTPUT"]
             cell["metadata"]["tags"] = [*tags, IGNORE_OUTPUT] if IGNORE_OUTPUT not in tags else tags
         if SOLUTION not in tags:
             continue
