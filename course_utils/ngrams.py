@@ -1,9 +1,9 @@
 """Character n-gram language models of surnames: interpolated Kneser-Ney, the honest baseline.
 
-A model of order ``n`` predicts each symbol of a name from the ``n - 1`` symbols before it.
-It reads a name as ``n - 1`` `BEGIN` symbols, the name's letters, then one `END`: it
-predicts every letter and the one `END` (``len(name) + 1`` predictions), never `BEGIN`,
-which is context only. So ``log_prob("Ng")`` is ``ln P(N | ^^) + ln P(g | ^N) + ln P($ | Ng)``
+A model of order ``n`` predicts each symbol of a name from the ``n - 1`` symbols before it
+(fewer near the start). It reads a name as one `BEGIN`, the name's letters, then one `END`:
+it predicts every letter and the one `END` (``len(name) + 1`` predictions), never `BEGIN`,
+which is context only. So ``log_prob("Ng")`` is ``ln P(N | ^) + ln P(g | ^N) + ln P($ | Ng)``
 for ``n = 3``.
 
 `KneserNey` counts the n-grams of a list of names, `Mixture` interpolates two models (a
@@ -74,18 +74,27 @@ class KneserNey:
 
     Plain (not modified) interpolated Kneser-Ney with one fixed ``discount`` D at every
     order, as in ``nltk.lm.KneserNeyInterpolated``. In words, for a context c (the
-    ``order - 1`` symbols before w, or fewer at the lower orders):
+    ``order - 1`` symbols before w, or fewer at the lower orders, or from `BEGIN` on
+    near the start of a name):
 
         P(w | c) = max(N(c w) - D, 0) / N(c)  +  D * T(c) / N(c) * P(w | c minus its first symbol)
 
     where N(c w) is how often c w occurs at the highest order and, at the lower orders,
     its continuation count: how many distinct symbols precede c w. N(c) is the sum of
     N(c w) over w and T(c) the number of distinct symbols seen after c. A context never
-    seen hands all its weight to the shorter one. The recursion ends one level below
-    the empty context, in the uniform distribution over the ``len(symbols) + 1`` symbols
-    (`END` included): this floor gives every symbol a probability above zero, even a
-    letter the names never used, and makes P(w | c) sum to 1 over ``symbols`` and `END`
-    in every context.
+    seen hands all its weight to the shorter one.
+
+    One change from nltk, as KenLM makes it (Heafield et al. 2013, *Scalable modified
+    Kneser-Ney language model estimation*): an n-gram that begins with `BEGIN` keeps its
+    raw count at every order. Nothing can precede `BEGIN`, so its continuation count
+    would be 1 for every such n-gram, and after `BEGIN` the model would weigh letters
+    by how many different ones were seen, not by how often. (nltk, padded with
+    ``order - 1`` `BEGIN` symbols, does that below the highest order.)
+
+    The recursion ends one level below the empty context, in the uniform distribution
+    over the ``len(symbols) + 1`` symbols (`END` included): this floor gives every symbol
+    a probability above zero, even a letter the names never used, and makes P(w | c) sum
+    to 1 over ``symbols`` and `END` in every context.
 
     Example:
         >>> model = KneserNey(["Abe", "Ab", "Bea"], order=2, symbols="ABabe")
@@ -93,6 +102,13 @@ class KneserNey:
         (0.6667, 0.375)
         >>> round(sum(model.prob(w, "A") for w in model.symbols + END), 12)
         1.0
+
+    After `BEGIN`, raw counts: 9 names start with A and 1 with B, so the first letter is
+    far more likely an A (continuation counts would give A and B 1 each):
+
+        >>> toy = KneserNey(["Ab"] * 9 + ["Bc"], order=3, discount=0.5, symbols="ABbc")
+        >>> round(toy.prob("A"), 4), round(toy.prob("B"), 4)
+        (0.8667, 0.0667)
     """
 
     def __init__(
@@ -117,25 +133,24 @@ class KneserNey:
         self.order, self.discount, self.symbols = order, discount, symbols
         self.n_names = len(names)
         self._allowed = allowed
-        self._pad = BEGIN * (order - 1)
-        self._starts = range(order - 2, -1, -1)  # where each context begins in the history
 
-        # The n-grams that end at a predicted symbol, with their counts at the highest
-        # order; each lower order's counts are continuation counts: how many distinct
-        # n-grams one order up end with the shorter one.
-        levels = [
-            Counter(
-                padded[i - order + 1 : i + 1]
-                for name in names
-                for padded in (self._pad + name + END,)
-                for i in range(order - 1, len(padded))
-            )
-        ]
-        while len(levels) < order:
-            levels.append(Counter(ngram[1:] for ngram in levels[-1]))
+        # Raw counts of the longest n-gram that ends at each predicted symbol: `order`
+        # symbols, or, near the start of a name, fewer, beginning with the name's BEGIN.
+        by_length: list[Counter[str]] = [Counter() for _ in range(order + 1)]
+        for name in names:
+            padded = BEGIN + name + END
+            for i in range(1, len(padded)):
+                ngram = padded[max(i - order + 1, 0) : i + 1]
+                by_length[len(ngram)][ngram] += 1
+        # Each shorter n-gram that does not begin with BEGIN gets its continuation count:
+        # how many distinct n-grams one symbol longer end with it (how many distinct
+        # symbols precede it). Those that begin with BEGIN keep their raw counts: nothing
+        # can precede BEGIN, so their continuation count would always be 1.
+        for length in range(order - 1, 0, -1):
+            by_length[length].update(ngram[1:] for ngram in by_length[length + 1])
 
         self._followers: dict[str, dict[str, int]] = {}  # context -> symbol -> count
-        for counts in levels:
+        for counts in by_length:
             for ngram, count in counts.items():
                 self._followers.setdefault(ngram[:-1], {})[ngram[-1]] = count
         self._smooth()
@@ -177,11 +192,16 @@ class KneserNey:
             f"{self.n_names:,} names, {len(self.symbols)} symbols + END)"
         )
 
+    def _history(self, text: str) -> str:
+        """The last ``order - 1`` symbols of ``text`` (all of it if shorter)."""
+        return text[max(len(text) - self.order + 1, 0) :] if self.order > 1 else ""
+
     def _prob(self, symbol: str, history: str) -> float:
-        # history: exactly order - 1 symbols, BEGIN-padded. Shortest context first.
+        # history: the last order - 1 symbols before `symbol`, or all of them from BEGIN
+        # on, whichever is shorter. Shortest context first.
         p = self._unigram[symbol]
         contexts = self._contexts
-        for start in self._starts:
+        for start in range(len(history) - 1, -1, -1):
             entry = contexts.get(history[start:])
             if entry is None:  # no longer context ending with this one was seen either
                 break
@@ -209,7 +229,7 @@ class KneserNey:
             raise TypeError(f"context must be a str, got {type(context).__name__}")
         if context:
             _check_name(context, self._allowed, self.symbols, "context")
-        return self._prob(symbol, (self._pad + context)[len(context) :])
+        return self._prob(symbol, self._history(BEGIN + context))
 
     def probs(self, name: str) -> list[float]:
         """The probability of each letter of ``name``, then of `END`: ``len(name) + 1`` floats.
@@ -220,9 +240,9 @@ class KneserNey:
             [0.4722, 0.6667, 0.375]
         """
         _check_name(name, self._allowed, self.symbols, "name")
-        padded = self._pad + name + END
+        padded = BEGIN + name + END
         span = self.order - 1
-        return [self._prob(padded[i], padded[i - span : i]) for i in range(span, len(padded))]
+        return [self._prob(padded[i], padded[max(i - span, 0) : i]) for i in range(1, len(padded))]
 
     def log_prob(self, name: str) -> float:
         """ln P(``name``): the natural log of the product of its ``len(name) + 1`` `probs`.

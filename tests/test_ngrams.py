@@ -186,9 +186,13 @@ def test_repr_is_short_and_deterministic():
 
 
 # nltk reads n-grams you give it. Fed the n-grams this module counts (those ending at
-# each letter and at one END, after order - 1 BEGIN), nltk's KneserNeyInterpolated
-# computes the same recursion; the one change is the floor at the unigram level, added
-# below by overriding `unigram_score` (nltk's own unigram level has no floor).
+# each letter and at one END, after one BEGIN, and none reaching back before BEGIN),
+# nltk's KneserNeyInterpolated computes the same recursion except in two places, both
+# changed below and each tested on its own further down:
+# - the floor at the unigram level (nltk's own unigram level has no floor);
+# - contexts that begin with BEGIN: nltk uses continuation counts at every order below
+#   the highest, this module the raw counts there, as KenLM does (Heafield et al. 2013),
+#   since nothing can precede BEGIN. (Stock nltk even divides by zero on such a context.)
 class FlooredNltkKneserNey(NltkKneserNey):
     def __init__(self, vocabulary, counter, order, discount, size):
         super().__init__(vocabulary, counter, order, discount=discount)
@@ -199,6 +203,16 @@ class FlooredNltkKneserNey(NltkKneserNey):
         seen = len({w for followers in self.counts[2].values() for w in followers})
         return max(count - self.discount, 0) / total + self.discount * seen / total / self.size
 
+    def alpha_gamma(self, word, context):
+        if context[0] != BEGIN:
+            return super().alpha_gamma(word, context)
+        followers = self.counts[context]  # raw counts
+        total = followers.N()
+        return (
+            max(followers[word] - self.discount, 0) / total,
+            self.discount * len(followers) / total,
+        )
+
 
 class FlooredNltkModel(InterpolatedLanguageModel):
     def __init__(self, order, discount, size):
@@ -207,26 +221,87 @@ class FlooredNltkModel(InterpolatedLanguageModel):
 
 
 def module_ngrams(name: str, order: int) -> list[tuple[str, ...]]:
-    padded = BEGIN * (order - 1) + name + END
-    ends = range(order - 1, len(padded))
-    return [tuple(padded[i - k + 1 : i + 1]) for i in ends for k in range(1, order + 1)]
+    """The n-grams of 1 to ``order`` symbols that end at each predicted symbol of ``name``,
+    read as one BEGIN, the letters, one END; none reaches back before BEGIN."""
+    padded = BEGIN + name + END
+    return [
+        tuple(padded[i - k + 1 : i + 1])
+        for i in range(1, len(padded))
+        for k in range(1, min(order, i + 1) + 1)
+    ]
 
 
-@pytest.mark.parametrize(("order", "discount"), [(2, 0.75), (3, 0.1), (3, 0.75), (4, 0.5)])
-def test_agrees_with_nltk(order, discount):
+@pytest.mark.parametrize(
+    ("order", "discount"), [(2, 0.75), (3, 0.1), (3, 0.75), (4, 0.5), (6, 0.9)]
+)
+def test_agrees_with_nltk_where_told_the_two_differences(order, discount):
     ours = KneserNey(CORPUS, order=order, discount=discount)
     theirs = FlooredNltkModel(order, discount, size=len(NAME_ALPHABET) + 1)
     theirs.fit([module_ngrams(name, order) for name in CORPUS], "".join(CORPUS) + BEGIN + END)
-    checked = 0
+    checked = near_start = 0
     for name in CORPUS[::4] + HELD_OUT:
-        padded = BEGIN * (order - 1) + name + END
-        for i in range(order - 1, len(padded)):
-            context = tuple(padded[i - order + 1 : i])
+        padded = BEGIN + name + END
+        for i in range(1, len(padded)):
+            context = tuple(padded[max(i - order + 1, 0) : i])
+            near_start += BEGIN in context
             for symbol in (padded[i], "q", END):
-                mine = ours.prob(symbol, name[: i - order + 1])
+                mine = ours.prob(symbol, name[: i - 1])
                 assert mine == pytest.approx(theirs.score(symbol, context), rel=1e-12, abs=0)
                 checked += 1
-    assert checked > 150
+    assert checked > 150 and near_start >= len(CORPUS[::4] + HELD_OUT)
+
+
+# The toy of the review: 9 names "Ab", 1 name "Bc". After BEGIN, A is 9 times as frequent.
+TOY = ["Ab"] * 9 + ["Bc"]
+
+
+def test_begin_contexts_keep_raw_counts_hand_worked():
+    # Order 3, D = 1/2, symbols "ABbc". Read as ^Ab$ (9 times) and ^Bc$.
+    # Raw counts of the longest n-grams: ^A 9, ^Ab 9, Ab$ 9, ^B 1, ^Bc 1, Bc$ 1.
+    # Bigrams by continuation count: b$ 1 (Ab$), c$ 1 (Bc$), Ab 1 (^Ab), Bc 1 (^Bc).
+    # Unigrams by continuation count over all bigrams ^A ^B Ab Bc b$ c$:
+    # A 1, B 1, b 1, c 1, $ 2; N = 6, T = 5, floor 1/2 * 5/6 / 5 = 1/12.
+    model = KneserNey(TOY, order=3, discount=0.5, symbols="ABbc")
+    unigram = {"A": 0.5 / 6 + 1 / 12, "B": 0.5 / 6 + 1 / 12, END: 1.5 / 6 + 1 / 12}
+    # Context ^ (raw: A 9, B 1; N = 10, T = 2, gamma = 1/2 * 2/10 = 1/10):
+    assert model.prob("A") == pytest.approx(8.5 / 10 + 0.1 * unigram["A"])  # 0.8667
+    assert model.prob("B") == pytest.approx(0.5 / 10 + 0.1 * unigram["B"])  # 0.0667
+    # Context ^A (raw: b 9; gamma = 1/18), backing off to context A (continuation: b 1;
+    # gamma = 1/2), backing off to the unigram b (1/6).
+    p_b_after_a = 0.5 / 1 + 0.5 * (0.5 / 6 + 1 / 12)
+    assert model.prob("b", "A") == pytest.approx(8.5 / 9 + 0.5 / 9 * p_b_after_a)
+    # Context Ab, the highest order (raw: $ 9; gamma = 1/18), backing off to b (b$ 1).
+    p_end_after_b = 0.5 / 1 + 0.5 * unigram[END]
+    assert model.prob(END, "Ab") == pytest.approx(8.5 / 9 + 0.5 / 9 * p_end_after_b)
+
+
+def test_stock_kneser_ney_flattens_what_follows_begin():
+    # What this module changes, and why. Padded with order - 1 BEGIN, as nltk's
+    # `padded_everygram_pipeline` pads, stock Kneser-Ney gives every n-gram below the
+    # highest order that begins with BEGIN a continuation count of 1 (only BEGIN precedes
+    # it). The toy's context ^^ holds A 9 and B 1, but its shorter context ^ holds A 1 and
+    # B 1: a distribution of types, not frequencies, consulted whenever a longer context
+    # near the start of a name is rare.
+    from nltk.lm import KneserNeyInterpolated
+
+    order, discount = 3, 0.5
+    stock = KneserNeyInterpolated(order, discount=discount)
+    padded = [BEGIN * (order - 1) + name + END for name in TOY]
+    stock.fit(
+        [
+            [tuple(p[i - k + 1 : i + 1]) for i in range(order - 1, len(p)) for k in (1, 2, 3)]
+            for p in padded
+        ],
+        "ABbc" + BEGIN + END,
+    )
+    assert stock.counts[(BEGIN, BEGIN)]["A"] == 9  # the highest order: raw counts
+    assert stock.estimator._continuation_counts("A", (BEGIN,)) == (1, 2)  # below it: 1 of 2
+    assert stock.estimator._continuation_counts("B", (BEGIN,)) == (1, 2)
+    assert stock.score("A", (BEGIN,)) == pytest.approx(stock.score("B", (BEGIN,)))
+    # This module's context ^ (one BEGIN, raw counts) keeps the 9 to 1.
+    ours = KneserNey(TOY, order=order, discount=discount, symbols="ABbc")
+    assert ours.prob("A") / ours.prob("B") == pytest.approx(13)  # (8.5 + 1/60) / (0.5 + 1/60)
+    assert ours._followers[BEGIN] == {"A": 9, "B": 1}
 
 
 def test_stock_nltk_gives_unseen_letters_zero():

@@ -36,7 +36,7 @@ from course_utils.encoding import (
     name_to_onehot,
     pad_batch,
 )
-from course_utils.evaluation import accuracy, mcnemar
+from course_utils.evaluation import LossDifference, accuracy, loss_difference, mcnemar
 from course_utils.names import is_junk, load_names, read_rows, split_names, unique_pairs
 from course_utils.plotting import (
     plot_attention,
@@ -427,6 +427,65 @@ def test_mcnemar():
         mcnemar([True], [True, False])
     with pytest.raises(ValueError, match="at least one"):
         mcnemar([], [])
+
+
+def test_loss_difference_statistic_and_interval():
+    rng = np.random.default_rng(1)
+    symbols = rng.integers(3, 12, size=400)
+    b = rng.gamma(2.0, 1.0, size=400) * symbols
+    a = b - 0.05 * symbols + rng.normal(0, 0.3, size=400) * np.sqrt(symbols)
+    result = loss_difference(a, b, symbols)
+    assert result.difference == pytest.approx((a.sum() - b.sum()) / symbols.sum(), abs=1e-12)
+    assert result.low < result.difference < result.high < 0 and result.resamples == 5000
+    swapped = loss_difference(b, a, symbols)
+    assert swapped.difference == pytest.approx(-result.difference)
+    assert swapped.low == pytest.approx(-result.high) and swapped.high == pytest.approx(-result.low)
+    assert loss_difference(a, b, symbols) == result  # seeded: the same every time
+    # The percentile interval: the 2.5th and 97.5th percentiles of the resampled statistic.
+    picks = np.random.default_rng(0).integers(0, 400, size=(5000, 400))
+    boot = (a - b)[picks].sum(1) / symbols[picks].sum(1)
+    assert (result.low, result.high) == pytest.approx(tuple(np.quantile(boot, [0.025, 0.975])))
+
+
+def test_loss_difference_p_value_counts_the_real_assignment():
+    # Two items, differences +1 and +1: of the 4 sign patterns, 2 (all + and all -) are
+    # as far from 0 as the real one; with many flips, p = (1 + flips) / (1 + resamples)
+    # comes near 1/2, and it is exactly that formula for a few flips.
+    result = loss_difference([2.0, 2.0], [1.0, 1.0], [1, 1], resamples=999)
+    assert 0.45 < result.p_value < 0.55
+    flips = np.random.default_rng(0)
+    flips.integers(0, 2, size=(999, 2))  # the bootstrap's draws come first
+    signs = flips.choice([-1.0, 1.0], size=(999, 2))
+    extreme = np.count_nonzero(np.abs(signs.sum(1)) >= 2)
+    assert result.p_value == (1 + extreme) / 1000
+    # Identical models: every flip is as far from 0 as the real difference, 0.
+    assert loss_difference([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [1, 1, 1]).p_value == 1.0
+
+
+def test_loss_difference_prints_the_floor_of_p():
+    far = loss_difference([1.0] * 50, [2.0] * 50, [1] * 50, resamples=2000)
+    assert far.p_value == 1 / 2001
+    assert str(far) == (
+        "-1.000 nats per symbol (95% CI -1.000 to -1.000), "
+        "paired permutation p <= 0.0005 (the floor of 2,000 sign flips)"
+    )
+    near = LossDifference(0.01, -0.01, 0.03, 0.3182, 5000)
+    assert str(near).endswith("paired permutation p = 0.318")
+    assert str(LossDifference(0.1, 0.05, 0.15, 1 / 5001)).endswith(
+        "p <= 0.0002 (the floor of 5,000 sign flips)"
+    )
+
+
+def test_loss_difference_bad_input():
+    with pytest.raises(ValueError, match="same length"):
+        loss_difference([1.0, 2.0], [1.0], [1, 1])
+    with pytest.raises(ValueError, match="at least two items"):
+        loss_difference([1.0], [1.0], [1])
+    with pytest.raises(ValueError, match="at least one symbol"):
+        loss_difference([1.0, 2.0], [1.0, 2.0], [1, 0])
+    for resamples in (0, 2.5, True):
+        with pytest.raises(ValueError, match="resamples must be an int"):
+            loss_difference([1.0, 2.0], [1.0, 2.0], [1, 1], resamples=resamples)
 
 
 # --- runtime: timing and packages ---------------------------------------------------------
