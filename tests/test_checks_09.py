@@ -6,6 +6,8 @@ reference answer, and rejects the plausible wrong answers with a hint at the mis
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 from checks_common import (
@@ -16,7 +18,7 @@ from checks_common import (
 )
 from torch import nn
 
-from course_utils.checks.nb09 import LANGUAGES, _GreedyTrap
+from course_utils.checks.nb09 import LANGUAGES, _GreedyTrap, _LengthTrap
 from course_utils.encoding import NAME_ALPHABET, NAME_VOCAB_SIZE, PAD
 from course_utils.names import _expected_files
 
@@ -91,7 +93,9 @@ MEASURED = (2.315, 2.186)  # validation nats per symbol after one epoch, without
 
 def test_09_1(capsys):
     out = passes(capsys, "09.1", UnconditionedLM, *MEASURED)
-    assert "every name starts from zeros" in out and "from 2.315 to 2.186" in out
+    assert "every name starts from zeros" in out
+    assert "2.315 nats per symbol without the language, 2.186 with it, 0.129 apart" in out
+    assert "the check did not rerun the training" in out
 
     class FixedLanguage(NameLM):
         def start(self, language):
@@ -144,45 +148,84 @@ def test_09_1(capsys):
 
 def test_09_1_measurements():
     fails("09.1", UnconditionedLM, 2.186, 2.315, match="are they swapped?")
-    fails("09.1", UnconditionedLM, 2.186, 2.186, match="are the same number")
+    fails("09.1", UnconditionedLM, 2.25, 2.25, match="were both models trained the same way")
+    fails("09.1", UnconditionedLM, 2.30, 2.29, match="were both models trained the same way")
+    # The 10-epoch model's figure for the model with the language.
+    fails("09.1", UnconditionedLM, 2.315, 1.858, match="is it the 10-epoch model's figure")
+    # Both in bits, or one in bits and one in nats.
+    bits = tuple(round(x / math.log(2), 3) for x in MEASURED)
+    fails("09.1", UnconditionedLM, *bits, match="is it in bits?")
+    fails("09.1", UnconditionedLM, bits[0], MEASURED[1], match="is it in bits?")
+    fails("09.1", UnconditionedLM, MEASURED[0], bits[1], match="is it in bits?")
+    # Untrained models: about ln 60.
+    fails("09.1", UnconditionedLM, 4.000, 3.999, match="is the model trained at all?")
+    # Trained differently (one on more epochs than the other): the gap is out of range.
+    fails("09.1", UnconditionedLM, 2.50, 2.06, match="gives a gap between 0.05 and 0.25")
     fails("09.1", UnconditionedLM, 10.1, 8.9, match="nats, not perplexity")
     fails("09.1", UnconditionedLM, 35_000.0, 33_000.0, match="that is a total")
     fails("09.1", UnconditionedLM, ..., 2.186, match="`without` is still `...`")
     fails("09.1", UnconditionedLM, 2.315, "2.186", match="`with_language` should be")
+    # Every seed measured (0-7) passes.
+    for without, with_language in [(2.3054, 2.1809), (2.4137, 2.2643), (2.3223, 2.2118)]:
+        passes_quietly("09.1", UnconditionedLM, without, with_language)
+
+
+def passes_quietly(exercise, *answers):
+    from course_utils.checks import check
+
+    assert check(exercise, *answers) is None
 
 
 # --- 09.2 -------------------------------------------------------------------------------------
 
 
 def beam_search(
-    model, language, beam=5, max_len=15, *, decode=0, feed=1, end_term=True, log_softmax=True
+    model,
+    language,
+    beam=5,
+    max_len=20,
+    *,
+    decode=0,
+    feed=1,
+    end_term=True,
+    log_softmax=True,
+    per_symbol=False,
+    min_letters=0,
 ):
     """The notebook's solution, with switches for the usual mistakes."""
     lang = torch.tensor([LANGUAGES.index(language)])
     finished, beams = [], [("", 0.0, model.start(lang))]
+
+    def score(name_and_logp):  # the mistake: rank finished names per symbol
+        name, logp = name_and_logp
+        return logp / (len(name) + 1) if per_symbol else logp
+
     model.eval()
     with torch.no_grad():
-        for _ in range(max_len):
+        for _ in range(max_len + 1):
             candidates = []
             for text, logp, h in beams:
                 last = BEGIN if not text else NAME_ALPHABET.index(text[-1]) + feed
                 scores, h_next = model(torch.tensor([[last]]), lang, h)
                 log_probs = scores[0, -1].log_softmax(dim=0) if log_softmax else scores[0, -1]
-                for symbol in log_probs.topk(beam).indices.tolist():
-                    if symbol == END:
-                        finished.append((text, logp + end_term * log_probs[symbol].item()))
-                    else:
-                        letter = NAME_ALPHABET[symbol - decode]
-                        candidates.append((text + letter, logp + log_probs[symbol].item(), h_next))
+                log_probs = log_probs.tolist()
+                if len(text) >= min_letters:
+                    finished.append((text, logp + end_term * log_probs[END]))
+                for symbol in range(END):
+                    letter = NAME_ALPHABET[symbol - decode]
+                    candidates.append((text + letter, logp + log_probs[symbol], h_next))
             beams = sorted(candidates, key=lambda c: c[1], reverse=True)[:beam]
-    return max(finished, key=lambda f: f[1])
+            best = max(finished, key=score, default=("", -math.inf))
+            if not per_symbol and best[1] >= beams[0][1]:
+                break
+    return best
 
 
-def most_probable(model, language, beam=5):
-    return beam_search(model, language, beam)
+def most_probable(model, language, beam=5, max_len=20):
+    return beam_search(model, language, beam, max_len)
 
 
-def greedy(model, language, beam=5):
+def greedy(model, language, beam=5, max_len=20):
     return beam_search(model, language, beam=1)
 
 
@@ -204,6 +247,30 @@ def test_09_2(capsys):
         match="returned ('Ivanov', -7.500), but the model gives 'Ivanov' a log-probability of",
     )
     fails("09.2", greedy, small_model(), match="the greedy answer, but 'Li' is more probable")
+
+    def per_symbol(model, language, beam=5, max_len=20):  # length-normalised ranking
+        return beam_search(model, language, beam, per_symbol=True)
+
+    fails(
+        "09.2",
+        per_symbol,
+        small_model(),
+        match="returned 'Bcde' (-1.94), but 'A' is more probable (-1.49) ('Bcde' has the "
+        "higher log-probability per symbol",
+    )
+
+    def two_letters_at_least(model, language, beam=5, max_len=20):  # drops short names
+        return beam_search(model, language, beam, min_letters=2)
+
+    fails(
+        "09.2",
+        two_letters_at_least,
+        small_model(),
+        match="but 'A' is more probable (-1.49) ('Bcde' has the higher log-probability per "
+        "symbol: rank the finished names by their total log-probability, not divided by their "
+        "length); the most probable name is the one with the highest total log-probability, "
+        "whatever its length (keep names of one letter too)",
+    )
 
     def off_by_one(model, language, beam=5):  # the old hint: NAME_ALPHABET[k - 1]
         name, logp = most_probable(model, language, beam)
@@ -254,13 +321,20 @@ def test_09_2_shapes_and_types():
         "09.2", lambda m, language, beam=5: (None, -1.0), model, match="should be a str, got None"
     )
     fails("09.2", lambda m, language, beam=5: ("Li", "-1"), model, match="`log_prob` should be")
-    fails("09.2", lambda language: 0, model, match="most_probable(model, language, beam=5)")
+    fails("09.2", lambda language: 0, model, match="most_probable(model, language, beam=5, max")
     fails("09.2", most_probable, NameLM, match="`model` is a class: pass the model itself")
 
 
-def test_the_trap_is_what_it_says():
+def test_the_traps_are_what_they_say():
     trap = _GreedyTrap()
     assert greedy(trap, "Russian")[0] == "Ng" and most_probable(trap, "Russian")[0] == "Li"
+    short = _LengthTrap()
+    assert greedy(short, "Russian")[0] == "A" and most_probable(short, "Russian")[0] == "A"
+    assert beam_search(short, "Russian", per_symbol=True)[0] == "Bcde"
+    assert most_probable(short, "Russian")[1] == pytest.approx(math.log(0.45 * 0.5), abs=1e-6)
+    assert beam_search(short, "Russian", per_symbol=True)[1] == pytest.approx(
+        math.log(0.35 * 0.8**4), abs=1e-6
+    )
 
 
 @pytest.mark.parametrize("beam", [1, 3])
