@@ -25,7 +25,7 @@ from course_utils.ciphers import (
 STUBS = {
     "03.1": ((...,), "`model` is still `...`: set it to your trained CipherLSTM"),
     "03.2": ((..., ..., ..., ...), "`per_position` is still `...`"),
-    "03.3": ((..., ...), "`long_accuracy` is still `...`"),
+    "03.3": ((..., ..., ..., ...), "`per_position` is still `...`"),
 }
 test_every_exercise_has_a_stub_test, test_the_stub_fails_and_says_what_to_write = stub_tests(
     "03", STUBS
@@ -78,7 +78,8 @@ def test_03_1(capsys):
     fails("03.1", scrambled, match="about chance (1/27)")
     half = (torch.arange(VOCAB) - 3) % VOCAB
     half[:10] = 0
-    fails("03.1", Lookup(half), match="train it longer")
+    fails("03.1", Lookup(half), match="does your training loop clear the gradients")
+    fails("03.1", Lookup(half), match="Then train for 300 steps at lr=1e-2")
     fails("03.1", Lookup, match="`model` is a class")
     fails("03.1", "model", match="`model` should be your trained CipherLSTM")
 
@@ -113,7 +114,25 @@ def test_03_2(capsys):
     columns = [(predicted[:, p] == original[:, p]).float().mean().item() for p in range(3)]
     assert strided[2] == 0 and max(abs(s - c) for s, c in zip(strided, columns, strict=True)) > 0.05
     out = passes(capsys, "03.2", strided, model, encrypted, original)
-    assert "key position 0 covers 6 of the 16 symbols" in out and "6/16 = 37.5%" in out
+    assert "key position 0 covers 6, key position 1 covers 5, key position 2 covers 5" in out
+    assert "Always picking key position 0 is the best" in out and "6/16 = 37.5%" in out
+    encrypted_18, original_18 = make_vigenere_dataset(
+        10, 18, generator=torch.Generator().manual_seed(1)
+    )
+    with torch.no_grad():
+        right_18 = model(encrypted_18).argmax(-1) == original_18
+    strided_18 = [right_18[:, p::3].float().mean().item() for p in range(3)]
+    out = passes(capsys, "03.2", strided_18, model, encrypted_18, original_18)
+    assert "each key position covers 6 of the 18 symbols, so none is more likely" in out
+    assert "6/18 = 1/3, the ceiling" in out and "not equally likely" not in out
+    encrypted_17, original_17 = make_vigenere_dataset(
+        10, 17, generator=torch.Generator().manual_seed(1)
+    )
+    with torch.no_grad():
+        right_17 = model(encrypted_17).argmax(-1) == original_17
+    strided_17 = [right_17[:, p::3].float().mean().item() for p in range(3)]
+    out = passes(capsys, "03.2", strided_17, model, encrypted_17, original_17)
+    assert "Always picking key position 0 or 1 is the best" in out
     passes(capsys, "03.2", torch.tensor(strided), model, encrypted, original)
     passes(capsys, "03.2", np.array(strided), model, encrypted, original)
     fails("03.2", columns, model, encrypted, original, match="those are columns 0, 1, 2 only")
@@ -161,35 +180,51 @@ class SometimesWrong(PositionDecrypter):
         return torch.where((encrypted < self.below).unsqueeze(-1), wrong, scores)
 
 
-def measured(model: nn.Module, seed: int, messages: int = 500, length: int = 64) -> float:
-    encrypted, original = make_vigenere_dataset(
-        messages, length, generator=torch.Generator().manual_seed(seed)
-    )
+def long_set(seed: int = 3, messages: int = 500, length: int = 64):
+    return make_vigenere_dataset(messages, length, generator=torch.Generator().manual_seed(seed))
+
+
+def per_step(model: nn.Module, encrypted: torch.Tensor, original: torch.Tensor) -> torch.Tensor:
     with torch.no_grad():
-        return (model(encrypted).argmax(-1) == original).float().mean().item()
+        return (model(encrypted).argmax(-1) == original).float().mean(dim=0)
 
 
 def test_03_3(capsys):
-    out = passes(capsys, "03.3", 1.0, PositionDecrypter())
+    encrypted, original = long_set()
+    perfect = PositionDecrypter()
+    out = passes(capsys, "03.3", per_step(perfect, encrypted, original), perfect, *long_set())
+    assert "agrees, step by step, with the check's own count on your 500 messages" in out
     assert "steps 0-15 100.0%, steps 16-63 100.0%" in out and "as well after step 16" in out
+    passes(capsys, "03.3", per_step(perfect, encrypted, original).tolist(), perfect, *long_set())
     drifting = PositionDecrypter(until=16)
-    out = passes(capsys, "03.3", measured(drifting, seed=3), drifting)
+    out = passes(capsys, "03.3", per_step(drifting, encrypted, original), drifting, *long_set())
     assert "steps 16-63 0.0%" in out and "it falls after step 16" in out
-    fails("03.3", 1.0, drifting, match="its accuracy on the first 16 steps only")
-    # A perfect model on the check's messages: a few errors in the learner's still pass.
-    passes(capsys, "03.3", 1 - 3 / 32000, PositionDecrypter())
-    fails("03.3", 0.99, PositionDecrypter(), match="should be 1.000 ± 0.000 (the share")
-    # A right measurement below 100% passes on any fresh set of 500 messages.
+    # A model right everywhere gives 1.0 on any set: the set itself is checked.
+    ones = torch.ones(64)
+    fails("03.3", torch.ones(16), perfect, *long_set(length=16), match="messages of 16 symbols")
+    fails("03.3", torch.ones(16), perfect, *long_set(), match="that covers 16 steps")
+    fails("03.3", torch.ones(48), perfect, *long_set(), match="covers steps 16-63 only")
+    fails("03.3", 1.0, perfect, *long_set(), match="`per_position` is one number, 1.0")
+    fails("03.3", torch.ones(500), perfect, *long_set(), match="one figure per message")
+    fails("03.3", ones, perfect, *long_set(messages=50), match="holds 50 messages: the exercise")
+    fails("03.3", ones, perfect, *long_set(length=128), match="messages of 128 symbols")
+    repeated = encrypted[:1].repeat(500, 1), original[:1].repeat(500, 1)
+    fails("03.3", ones, perfect, *repeated, match="`long_orig` repeats messages")
+    caesar_set = (original + 13) % VOCAB, original
+    fails("03.3", ones, perfect, *caesar_set, match="`long_enc` is not `long_orig` encrypted")
+    fails("03.3", ones, perfect, original, encrypted, match="is not `long_orig` encrypted")
+    # A right measurement below 100%, and the usual slips with it.
     noisy = SometimesWrong()
-    for seed in range(5):
-        passes(capsys, "03.3", measured(noisy, seed), noisy)
-    right = measured(noisy, seed=3)
-    assert 0.8 < right < 0.9
-    fails("03.3", 100 * right, noisy, match="not a percentage")
-    fails("03.3", right - 0.05, noisy, match="in 500 fresh messages of 64 symbols, key KEY, any")
-    noisy_drifting = SometimesWrong(until=16)
-    early = measured(noisy_drifting, seed=3, length=16)
-    fails("03.3", early, noisy_drifting, match="its accuracy on the first 16 steps only")
+    right = per_step(noisy, encrypted, original)
+    assert 0.8 < right.mean() < 0.9
+    passes(capsys, "03.3", right, noisy, encrypted, original)
+    passes(capsys, "03.3", right.numpy(), noisy, encrypted, original)
+    fails("03.3", 100 * right, noisy, encrypted, original, match="not percentages")
+    fails("03.3", 1 - right, noisy, encrypted, original, match="those are the error rates")
+    other = per_step(noisy, *long_set(seed=4))  # measured on other messages than those passed
+    fails("03.3", other, noisy, encrypted, original, match="is not this model's accuracy at each")
+    by_message = (torch.ones(500, 64) * right).mean(dim=1)
+    fails("03.3", by_message, noisy, encrypted, original, match="one figure per message")
     caesar = Lookup((torch.arange(VOCAB) - KEY_SHIFTS[0]) % VOCAB)  # memoryless
-    fails("03.3", measured(caesar, seed=3), caesar, match="no better than a model without memory")
-    fails("03.3", 0.5, nn.Identity(), match="should return scores of shape (500, 16, 27)")
+    fails("03.3", ones, caesar, encrypted, original, match="no better than a model without memory")
+    fails("03.3", ones, nn.Identity(), encrypted, original, match="should return scores of shape")

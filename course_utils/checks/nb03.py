@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import torch
 from torch import nn
 
@@ -13,7 +15,6 @@ from course_utils.checks._core import (
     _evaluating,
     _generator,
     _module,
-    _number,
     _numbers,
     _register,
     _scores,
@@ -61,26 +62,35 @@ def _check_03_1(model: object) -> str:
     elif accuracy < 0.1:
         hint = "that is about chance (1/27): has it been trained? Check that the loss falls"
     else:
-        hint = "train it longer (300 steps at lr=1e-2) and check that the loss falls"
+        hint = (
+            "does your training loop clear the gradients, optimizer.zero_grad(), before every "
+            "backward()? Without it they pile up, as the notebook showed. Then train for 300 "
+            "steps at lr=1e-2 and check that the loss falls"
+        )
     raise CheckError(
         f"your model decrypts {accuracy:.1%} of the symbols of 500 fresh key-3 messages; "
         f"at least 99% is expected: {hint}"
     )
 
 
-def _vigenere_pair(encrypted: object, original: object) -> tuple[torch.Tensor, torch.Tensor]:
-    what = "the Vigenère validation set, vig_encrypted and vig_original"
-    enc = _tensor(encrypted, "encrypted", f"a [messages, symbols] LongTensor, {what}")
-    orig = _tensor(original, "original", f"a [messages, symbols] LongTensor, {what}")
+def _vigenere_pair(
+    encrypted: object,
+    original: object,
+    names: tuple[str, str] = ("encrypted", "original"),
+    what: str = "the Vigenère validation set, vig_encrypted and vig_original",
+) -> tuple[torch.Tensor, torch.Tensor]:
+    first, second = names
+    enc = _tensor(encrypted, first, f"a [messages, symbols] LongTensor, {what}")
+    orig = _tensor(original, second, f"a [messages, symbols] LongTensor, {what}")
     if enc.dim() != 2 or enc.shape != orig.shape or enc.is_floating_point():
         raise CheckError(
-            f"`encrypted` and `original` should be {what}: two [messages, symbols] LongTensors "
+            f"`{first}` and `{second}` should be {what}: two [messages, symbols] LongTensors "
             f"of the same shape; got {tuple(enc.shape)} and {tuple(orig.shape)}"
         )
     shifts = torch.tensor([CIPHER_ALPHABET.index(letter) for letter in "KEY"])
     positions = torch.arange(enc.shape[1]) % 3
     if not torch.equal((orig + shifts[positions]) % len(CIPHER_ALPHABET), enc):
-        raise CheckError(f"`encrypted` is not `original` encrypted with key KEY: pass {what}")
+        raise CheckError(f"`{first}` is not `{second}` encrypted with key KEY: pass {what}")
     return enc, orig
 
 
@@ -94,6 +104,33 @@ def _memoryless(model: nn.Module, encrypted: torch.Tensor) -> bool:
         whole = _scores(whole, "your model", (*encrypted.shape, len(CIPHER_ALPHABET)))
         alone = _scores(alone, "your model", (encrypted.numel(), 1, len(CIPHER_ALPHABET)))
     return _close(whole, alone.reshape(whole.shape), atol=1e-4, rtol=1e-4)
+
+
+def _03_2_verified(values: list[float], overall: float, length: int) -> str:
+    """What a right answer to 03.2 shows, for messages of ``length`` symbols."""
+    counts = [len(range(p, length, 3)) for p in range(3)]
+    shown = ", ".join(f"{v:.1%}" for v in values)
+    most = max(counts)
+    best = [p for p in range(3) if counts[p] == most]
+    if len(best) == 3:
+        likely = (
+            f"each key position covers {most} of the {length} symbols, so none is more likely "
+            f"than another, and always picking any one of them is the best such a model can do "
+            f"on average: {most}/{length} = 1/3, the ceiling"
+        )
+    else:
+        covers = ", ".join(f"key position {p} covers {counts[p]}" for p in range(3))
+        which = " or ".join(map(str, best))
+        likely = (
+            f"they are not equally likely: of the {length} symbols, {covers}. Always picking "
+            f"key position {which} is the best such a model can do on average: "
+            f"{most}/{length} = {most / length:.1%}, the ceiling"
+        )
+    return (
+        f"accuracies {shown} at key positions 0, 1, 2, and {overall:.1%} overall, for this "
+        "memoryless model (its answer at a step depends on that step's symbol only). Each "
+        f"encrypted symbol fits three originals, one per key position, and {likely}."
+    )
 
 
 @_register("03.2")
@@ -117,17 +154,7 @@ def _check_03_2(per_position: object, model: object, encrypted: object, original
         )
     strided = [right[:, p::3].float().mean().item() for p in range(3)]
     if all(abs(v - s) <= 0.01 for v, s in zip(values, strided, strict=True)):
-        length = enc.shape[1]
-        counts = [len(range(p, length, 3)) for p in range(3)]
-        shown = ", ".join(f"{v:.1%}" for v in values)
-        return (
-            f"accuracies {shown} at key positions 0, 1, 2, and {overall:.1%} overall, for this "
-            "memoryless model (its answer at a step depends on that step's symbol only). Each "
-            "encrypted symbol fits three originals, one per key position, and they are not "
-            f"equally likely: key position 0 covers {counts[0]} of the {length} symbols, the "
-            f"others {counts[1]} and {counts[2]}. Always picking position 0 is the best such a "
-            f"model can do: {counts[0]}/{length} = {counts[0] / length:.1%}, the ceiling."
-        )
+        return _03_2_verified(values, overall, enc.shape[1])
     columns = [right[:, p].float().mean().item() for p in range(3)]
     if all(abs(v - s) <= 0.01 for v, s in zip(values, columns, strict=True)):
         hint = (
@@ -152,10 +179,41 @@ _LONG_MESSAGES, _LONG_LENGTH = 500, 64
 
 
 @_register("03.3")
-def _check_03_3(long_accuracy: object, model: object) -> str:
-    """The Vigenère LSTM's accuracy on 500 fresh messages of 64 symbols (any seed)."""
-    value = _number(long_accuracy, "long_accuracy", "a share of symbols right, from 0 to 1")
+def _check_03_3(per_position: object, model: object, encrypted: object, original: object) -> str:
+    """The Vigenère LSTM's accuracy at each of 64 steps, on 500 fresh messages of its own."""
+    what = f"the share of messages right at each of the {_LONG_LENGTH} steps"
+    per_step = "(predicted == long_orig).float().mean(dim=0)"
+    if isinstance(per_position, numbers.Real):
+        raise CheckError(f"`per_position` is one number, {per_position!r}: give {what}, {per_step}")
+    if isinstance(per_position, list | tuple) and all(
+        isinstance(v, numbers.Real) for v in per_position
+    ):
+        per_position = torch.tensor([float(v) for v in per_position])
+    got = _tensor(per_position, "per_position", f"a tensor of {_LONG_LENGTH} numbers, {what}")
     model = _module(model, "model", "the Vigenère LSTM, vigenere_lstm")
+    enc, orig = _vigenere_pair(
+        encrypted,
+        original,
+        ("long_enc", "long_orig"),
+        f"your {_LONG_MESSAGES} fresh messages of {_LONG_LENGTH} symbols, long_enc and long_orig",
+    )
+    messages, length = enc.shape
+    if length != _LONG_LENGTH:
+        raise CheckError(
+            f"`long_enc` holds messages of {length} symbols: the exercise measures on "
+            f"messages of {_LONG_LENGTH}, make_vigenere_dataset({_LONG_MESSAGES}, "
+            f"{_LONG_LENGTH}, key=KEY, generator=...)"
+        )
+    if messages != _LONG_MESSAGES:
+        raise CheckError(
+            f"`long_enc` holds {messages} messages: the exercise measures on {_LONG_MESSAGES}, "
+            f"make_vigenere_dataset({_LONG_MESSAGES}, {_LONG_LENGTH}, key=KEY, generator=...)"
+        )
+    if len({tuple(row) for row in orig.tolist()}) < messages:
+        raise CheckError(
+            f"`long_orig` repeats messages: make {_LONG_MESSAGES} random ones with "
+            "make_vigenere_dataset, whose generator draws every message afresh"
+        )
     short_enc, short_orig = make_vigenere_dataset(500, 16, generator=_generator(316))
     short = (_predict(model, short_enc, "your model") == short_orig).float().mean().item()
     if short <= 0.45:
@@ -164,57 +222,56 @@ def _check_03_3(long_accuracy: object, model: object) -> str:
             "no better than a model without memory can (6/16 = 37.5%): pass the trained "
             "Vigenère LSTM, vigenere_lstm"
         )
-    # The check's own measurement, on 4 times as many fresh messages as the exercise's.
-    messages = 4 * _LONG_MESSAGES
-    encrypted, original = make_vigenere_dataset(messages, _LONG_LENGTH, generator=_generator(364))
-    right = (_predict(model, encrypted, "your model") == original).float()
-    per_message = right.mean(dim=1)
+    right = (_predict(model, enc, "your model") == orig).float()
+    want = right.mean(dim=0)  # [64]: the share of messages right at each step
+    shape = tuple(got.shape)
+    if got.dim() != 1 or shape[0] != length:
+        hints = {
+            (): f"that is one number; give one per step, {per_step}",
+            (messages,): "that is one figure per message: average over the messages, dim=0",
+            (16,): "that covers 16 steps: measure on the 64-symbol messages, all 64 steps",
+            (48,): "that covers steps 16-63 only: give all 64 steps",
+        }
+        hint = hints.get(shape, per_step)
+        raise CheckError(
+            f"`per_position` should hold {length} numbers, {what}, got shape {shape}: {hint}"
+        )
+    got = got.double()
+    tolerance = 2 / messages  # the same messages: only a near-tie decided by rounding may differ
+    if (got - want).abs().max().item() > tolerance:
+        if (got - (1 - want)).abs().max().item() <= tolerance:
+            hint = "those are the error rates: take the share right, predicted == long_orig"
+        elif (got / 100 - want).abs().max().item() <= tolerance:
+            hint = "give fractions between 0 and 1, not percentages"
+        else:
+            step = int((got - want).abs().argmax())
+            hint = (
+                f"at step {step} the check counts {want[step]:.3f} of your messages right, you "
+                f"have {got[step]:.3f}; per_position = {per_step}, with `predicted` from this "
+                "model on long_enc"
+            )
+        raise CheckError(
+            f"`per_position` is not this model's accuracy at each step of your {messages} "
+            f"messages: {hint}"
+        )
     accuracy, early, late = (
-        per_message.mean().item(),
+        right.mean().item(),
         right[:, :16].mean().item(),
         right[:, 16:].mean().item(),
     )
-    # Messages are independent: a measurement on n of them has a standard error of
-    # sd / sqrt(n), sd the spread of the per-message accuracies. Where errors are too rare to
-    # show a spread, a binomial error rate of (errors + 1) / (symbols + 2) per symbol stands
-    # in. Allow 4 standard errors of the difference between the learner's 500 messages and
-    # the check's own, and one symbol.
-    learner_symbols, own_symbols = _LONG_MESSAGES * _LONG_LENGTH, right.numel()
-    clustered = per_message.std().item() * (1 / _LONG_MESSAGES + 1 / messages) ** 0.5
-    rate = ((1 - right).sum().item() + 1) / (own_symbols + 2)
-    binomial = (rate * (1 - rate) * (1 / learner_symbols + 1 / own_symbols)) ** 0.5
-    tolerance = 4 * max(clustered, binomial) + 1 / learner_symbols
-    expected = (
-        f"{accuracy:.3f} ± {tolerance:.3f} (the share of symbols this model decrypts in "
-        f"{_LONG_MESSAGES} fresh messages of {_LONG_LENGTH} symbols, key KEY, any seed)"
-    )
-    if abs(value - accuracy) <= tolerance:
-        if late >= early - 0.02:
-            verdict = (
-                "it does as well after step 16 as before (within 2 points), as a count mod 3 "
-                "learned as a cycle would"
-            )
-        else:
-            verdict = (
-                "it falls after step 16: what it learned held for the 16 steps it was trained "
-                "on, not as a cycle"
-            )
-        return (
-            f"long_accuracy {value:.1%} agrees with the check's own measurement on {messages:,} "
-            f"fresh messages of {_LONG_LENGTH} symbols, {accuracy:.1%} (steps 0-15 {early:.1%}, "
-            f"steps 16-63 {late:.1%}): {verdict}. Either way, a model is only known to work on "
-            "what it was tested on."
+    if late >= early - 0.02:
+        verdict = (
+            "on these messages it does as well after step 16 as before (within 2 points), as a "
+            "count mod 3 learned as a cycle would"
         )
-    if abs(value - early) <= tolerance or abs(value - short) <= tolerance:
-        hint = (
-            "that is about its accuracy on the first 16 steps only; measure all 64 steps of "
-            "make_vigenere_dataset(500, 64, ...)"
-        )
-    elif abs(value / 100 - accuracy) <= tolerance:
-        hint = "give it as a fraction between 0 and 1, not a percentage"
     else:
-        hint = (
-            "measure it on make_vigenere_dataset(500, 64, generator=torch.Generator()"
-            ".manual_seed(3)), e.g. with evaluate(vigenere_lstm, ...), and pass that model"
+        verdict = (
+            "it falls after step 16: what it learned held for the 16 steps it was trained on, "
+            "not as a cycle"
         )
-    raise CheckError(f"`long_accuracy` should be {expected}, got {value:.3f}: {hint}")
+    return (
+        f"per_position agrees, step by step, with the check's own count on your {messages} "
+        f"messages of {length} symbols, key KEY: {accuracy:.1%} overall, steps 0-15 "
+        f"{early:.1%}, steps 16-63 {late:.1%}; {verdict}. Either way, a model is only known "
+        "to work on what it was tested on."
+    )
