@@ -126,6 +126,7 @@ TARGETS: dict[str, tuple[float, list[Figure]]] = {
                 "",
             ),
             ("x[:, t] loop, 1024 / 256 steps time", 'trap_growth["x[:, t]"]', None, ""),
+            ("logcumsumexp share of a scan step (CPU profile)", "lcse_share", None, ""),
             ("float32 scan drift, 256 steps", "drift[256]", None, ""),
             ("float32 scan drift, 16384 steps", "drift[16_384]", 1e-2, "lower"),
             (
