@@ -15,6 +15,7 @@ from course_utils.checks._core import (
     _callable,
     _class,
     _close,
+    _discussion,
     _evaluating,
     _generator,
     _given,
@@ -24,6 +25,9 @@ from course_utils.checks._core import (
     _returned,
 )
 from course_utils.ciphers import make_recall_dataset
+
+#: The notebook's sizes: make_cell builds every cell with input EMBED and HIDDEN units.
+_EMBED, _HIDDEN = 16, 32
 
 #: What the checks read from a RecallRun, the record the notebook's train_recall returns.
 _RUN_FIELDS = ("cell", "gap", "seed", "max_steps", "model", "val_curve", "reached", "steps")
@@ -127,10 +131,15 @@ def _check_08_1(bias_runs: object, fast_biases: object) -> str:
             )
         if run.gap != 25:
             raise CheckError(f"{where} trained at L = {run.gap}: the exercise asks for L = 25")
-        if run.max_steps < 400:
+        if run.max_steps != 400:
             raise CheckError(
-                f"{where} had a budget of {run.max_steps} steps: the exercise gives 400 "
-                "(max_steps=400)"
+                f"{where} had a budget of {run.max_steps:,} steps: the exercise gives 400 "
+                "(max_steps=400), so that both biases get the same budget as in the question"
+            )
+        if run.seed != 0:
+            raise CheckError(
+                f"{where} trained with seed {run.seed}: the exercise asks for seed 0 (seed=0); "
+                "try other seeds afterwards, one run each decides little"
             )
         _reached_as_recorded(run, f"bias_runs[{i}]")
     biases = [float(run.cell["forget_bias"]) for run in runs]
@@ -166,9 +175,9 @@ def _check_08_1(bias_runs: object, fast_biases: object) -> str:
     ordered = sorted(zip(biases, runs, strict=True), key=lambda pair: pair[0])
     outcomes = "; ".join(f"forget bias {bias:g}: {_outcome(run)}" for bias, run in ordered)
     return (
-        f"{outcomes}, at L = 25. The memory at the start, 1 + e^b, is {1 + math.e:.1f} steps "
-        f"for b = 1 and {1 + math.e**3:.1f} for b = 3, against a distance of 25. One seed "
-        "each: rerun with others before you rank them."
+        f"{outcomes}, at L = 25, seed 0. The time constant at the start, 1 + e^b, is "
+        f"{1 + math.e:.1f} steps for b = 1 and {1 + math.e**3:.1f} for b = 3, against a distance "
+        "of 25. One seed each: rerun with others before you rank them."
     )
 
 
@@ -194,6 +203,19 @@ def _check_08_2(gru_with_update_bias: object) -> str:
             )
         if not gru.bias:
             raise CheckError('the GRU has no biases: build it with make_cell("GRU")')
+        built = {
+            "input_size": (gru.input_size, _EMBED, "the embedding's width, EMBED"),
+            "hidden_size": (gru.hidden_size, _HIDDEN, "HIDDEN"),
+            "num_layers": (gru.num_layers, 1, "one layer"),
+            "batch_first": (gru.batch_first, True, "batches first, as the lesson's messages are"),
+        }
+        for attribute, (got, wanted, meaning) in built.items():
+            if got != wanted:
+                raise CheckError(
+                    f"your GRU has {attribute}={got!r}, but the cell should be built as "
+                    f'make_cell("GRU") builds it, with {attribute}={wanted!r} ({meaning}): '
+                    'start from make_cell("GRU") and change only the biases'
+                )
         size = gru.hidden_size
         b_ih, b_hh = gru.bias_ih_l0.detach().cpu(), gru.bias_hh_l0.detach().cpu()
         thirds = [(b_ih + b_hh)[i * size : (i + 1) * size] for i in range(3)]
@@ -263,8 +285,9 @@ def _mean_readout_hint(model: nn.Module, messages: torch.Tensor, scores: torch.T
 
 
 @_register("08.3")
-def _check_08_3(RecallMean: object, mean_run: object) -> str:
-    """RecallMean's head reads the states' average over time; the default LSTM trained with it."""
+def _check_08_3(RecallMean: object, mean_run: object, answer: object) -> str:
+    """RecallMean's head reads the states' average over time; the default LSTM trained with it
+    for 300 steps; and the learner's explanation (a discussion)."""
     cls = _class(RecallMean, "RecallMean", "a subclass of Recall whose forward averages the states")
     call = 'train_recall(CELLS["LSTM"], 25, seed=0, max_steps=300, model_class=RecallMean)'
     run = _run(mean_run, "mean_run", call)
@@ -287,6 +310,11 @@ def _check_08_3(RecallMean: object, mean_run: object) -> str:
         )
     if run.gap != 25:
         raise CheckError(f"`mean_run` trained at L = {run.gap}: the exercise asks for L = 25")
+    if run.max_steps != 300:
+        raise CheckError(
+            f"`mean_run` had a budget of {run.max_steps:,} steps: the exercise gives 300 "
+            "(max_steps=300)"
+        )
     for gap in (7, 25):
         messages, _ = make_recall_dataset(5, gap, generator=_generator(gap))
         messages = _place(messages, model)
@@ -319,17 +347,21 @@ def _check_08_3(RecallMean: object, mean_run: object) -> str:
                     f"the steps: {_mean_readout_hint(model, messages, scores)}"
                 )
     _reached_as_recorded(run, "mean_run")
-    return (
-        "RecallMean's scores are head(the average of the states over the steps), checked on "
-        f"messages of the check's own. Your default LSTM with it at L = 25: {_outcome(run)}. "
-        "The average holds the first state, which holds the key, with weight 1/(L+1) and no "
+    noted = _discussion(
+        answer,
+        "the average holds the first state, which holds the key, with weight 1/(L+1) and no "
         "recurrence in between: the model can read the key without carrying it, so the task "
         "would no longer test memory. Attention (notebook 10) is that idea made selective: a "
-        "learned, weighted average."
+        "learned, weighted average.",
+    )
+    return (
+        "RecallMean's scores are head(the average of the states over the steps), checked on "
+        f"messages of the check's own. Your default LSTM with it at L = 25: {_outcome(run)}; "
+        f"{noted}"
     )
 
 
-_BIASES, _DISTANCES = (0.0, 1.0, 3.0, 5.0), (10, 25, 50)
+_BIASES, _DISTANCES, _TERMS = (0.0, 1.0, 3.0, 5.0), (10, 25, 50), (10, 100, 10_000)
 
 
 def _array(value: object, name: str, what: str) -> np.ndarray:
@@ -351,7 +383,8 @@ def _matches(got: np.ndarray, wanted: np.ndarray) -> bool:
 
 @_register("08.4")
 def _check_08_4(kept: object, memory: object) -> str:
-    """sigma(b) ** L for b = 0, 1, 3, 5 and L = 10, 25, 50; and the sums, 1 + e^b."""
+    """sigma(b) ** L for b = 0, 1, 3, 5 and L = 10, 25, 50; and the partial sums of
+    sigma(b) ** k over the first K = 10, 100, 10,000 terms, computed, not typed in."""
     gates = np.array([_sigmoid(bias) for bias in _BIASES])
     distances = np.array(_DISTANCES, dtype=float)
     what = "a 4 x 3 array: rows b = 0, 1, 3, 5, columns L = 10, 25, 50"
@@ -386,40 +419,90 @@ def _check_08_4(kept: object, memory: object) -> str:
             "`kept` should be sigma(b) ** L, rows b = 0, 1, 3, 5 and columns L = 10, 25, 50 "
             f"(its first row should be 0.5 ** L: {0.5**10:.1e}, {0.5**25:.1e}, {0.5**50:.1e})"
         )
-    sums = _array(memory, "memory", "four numbers, the sums for b = 0, 1, 3, 5").reshape(-1)
-    if sums.shape != (4,):
-        raise CheckError(f"`memory` should hold 4 numbers, one per bias, got {sums.size}")
-    wanted = 1 + np.exp(_BIASES)
-    if not _matches(sums, wanted):
-        if _matches(sums, wanted - 1):
+    sums_what = "a 4 x 3 array: rows b = 0, 1, 3, 5, columns K = 10, 100, 10,000 terms"
+    sums = _array(memory, "memory", sums_what)
+    limits = 1 + np.exp(_BIASES)
+    if sums.shape == (4,) or sums.size == 4:
+        hint = (
+            "you gave the 4 limits, one per bias"
+            if _matches(sums.reshape(-1), limits)
+            else "you gave 4 numbers, one per bias"
+        )
+        raise CheckError(
+            f"`memory` should be {sums_what}, the sums of the first K terms; {hint}: compute "
+            "one sum per bias and per K"
+        )
+    if sums.shape == (3, 4):
+        raise CheckError(
+            "`memory` is transposed: its rows should be the biases (0, 1, 3, 5) and its columns "
+            "the numbers of terms (10, 100, 10,000); use memory.T"
+        )
+    if sums.shape != (4, 3):
+        raise CheckError(f"`memory` should be {sums_what}, got shape {sums.shape}")
+
+    def partial(terms: np.ndarray) -> np.ndarray:  # sum of sigma(b) ** k for k < terms
+        return (1 - gates[:, None] ** terms[None, :]) / (1 - gates[:, None])
+
+    counts = np.array(_TERMS, dtype=float)
+    if not _matches(sums, partial(counts)):
+        if _matches(sums, np.repeat(limits[:, None], 3, axis=1)):
             hint = (
-                "you started the sum at k = 1, which gives e^b: the sum starts at k = 0, where "
-                "the share kept is 1"
+                "every column holds the limit 1 + e^b: the exercise asks for the sums of the "
+                "first K terms, computed, which reach the limit only for large K"
             )
-        elif _matches(sums, -1 / np.log(gates)):
+        elif _matches(sums, partial(counts + 1)):
+            hint = "off by one: the first K terms are k = 0, 1, ..., K - 1, one term fewer"
+        elif _matches(sums, partial(counts) - 1) or _matches(sums, partial(counts + 1) - 1):
             hint = (
-                "that is the e-folding time, the steps until e^-1 of the content is left; the "
-                "exercise asks for the sum of sigma(b) ** k over k >= 0"
+                "you started the sum at k = 1: the sum starts at k = 0, where the share kept is 1"
             )
-        elif sums[-1] < 0.9 * wanted[-1]:
-            hint = (
-                "your sums stop too early: with b = 5 the share kept is still 0.71 at k = 50; "
-                "sum 10,000 terms"
-            )
+        elif _matches(sums, gates[:, None] ** (counts[None, :] - 1)) or _matches(
+            sums, gates[:, None] ** counts[None, :]
+        ):
+            hint = "that is the last term, sigma(b) ** K, alone: add up all K terms"
         else:
-            hint = "sum sigma(b) ** k over k = 0, 1, ..., 9,999 for each bias"
-        raise CheckError(f"`memory` should be 1 + e^b for b = 0, 1, 3, 5: {hint}")
+            hint = "sum sigma(b) ** k over k = 0, 1, ..., K - 1, for each bias and each K"
+        raise CheckError(f"`memory` is not the sums of the first K terms: {hint}")
     return (
         "kept = sigma(b) ** L: biases 3 and 5 keep more than 1% over 50 steps "
-        f"({gates[2] ** 50:.0%} and {gates[3] ** 50:.0%}), 0 and 1 almost nothing; and the sums "
-        "are 1 + e^b: " + ", ".join(f"{value:.1f}" for value in wanted) + " steps. A picture of "
-        "the start only: training moves the gates."
+        f"({gates[2] ** 50:.0%} and {gates[3] ** 50:.0%}), 0 and 1 almost nothing. The sums of "
+        "the first 10, 100 and 10,000 terms approach the time constant 1 + e^b = "
+        + ", ".join(f"{value:.1f}" for value in limits)
+        + f" steps; with b = 5 the first 100 terms reach {sums[3, 1]:.1f}, "
+        f"{sums[3, 1] / limits[3]:.0%} of it. A picture of the start only: training moves the "
+        "gates."
     )
+
+
+#: 08.5's verdict when the run did not reach 99%: what was measured, not "wall".
+_NOT_WITHIN = "not within 1,200"
+
+
+def _verdict(value: object) -> str:
+    """The verdict the learner typed, "budget" or "not within 1,200" (case and commas aside)."""
+    _given(value, "verdict", f'"budget" or "{_NOT_WITHIN}"')
+    if not isinstance(value, str):
+        raise CheckError(
+            f'`verdict` should be a str, "budget" or "{_NOT_WITHIN}", got a {type(value).__name__}'
+        )
+    typed = " ".join(value.lower().replace(",", "").split())
+    if typed == "budget":
+        return "budget"
+    if typed in ("not within 1200", "no 99% within 1200", "not within 1200 steps"):
+        return _NOT_WITHIN
+    if typed == "wall":
+        raise CheckError(
+            '"wall" claims more than one run can show: that no budget, seed or learning rate '
+            f'would do. Say what you measured: "{_NOT_WITHIN}" if your run did not reach 99%, '
+            '"budget" if it did'
+        )
+    raise CheckError(f'`verdict` should be "budget" or "{_NOT_WITHIN}", got {value!r}')
 
 
 @_register("08.5")
 def _check_08_5(lstm_run: object, verdict: object) -> str:
-    """The default LSTM at L = 10 with a longer budget: its run and "wall" or "budget"."""
+    """The default LSTM at L = 10 with 1,200 steps: its run, and "budget" (it reached 99%)
+    or "not within 1,200" (it did not)."""
     run = _run(lstm_run, "lstm_run", 'train_recall(CELLS["LSTM"], 10, seed=0, max_steps=1_200)')
     kind, forget_bias, gain = _setting(run)
     if kind != "LSTM" or forget_bias is not None or gain is not None:
@@ -429,24 +512,22 @@ def _check_08_5(lstm_run: object, verdict: object) -> str:
         )
     if run.gap != 10:
         raise CheckError(f"`lstm_run` trained at L = {run.gap}: the question is about L = 10")
-    if run.max_steps <= 300:
+    if run.max_steps < 1_200:
         raise CheckError(
-            f"`lstm_run` had a budget of {run.max_steps} steps, no more than the 300 it had at "
-            "L = 10 in the lesson: pass max_steps=1_200"
+            f"`lstm_run` had a budget of {run.max_steps:,} steps: the question is whether 1,200 "
+            "steps get the default LSTM off its plateau; pass max_steps=1_200"
         )
     _reached_as_recorded(run, "lstm_run")
-    _given(verdict, "verdict", '"wall" or "budget"')
-    if verdict not in ("wall", "budget"):
-        raise CheckError(f'`verdict` should be "wall" or "budget", got {verdict!r}')
-    if run.reached and verdict == "wall":
+    said = _verdict(verdict)
+    if run.reached and said == _NOT_WITHIN:
         raise CheckError(
             f"your LSTM reached 99% of the validation keys after {run.steps:,} steps: more steps "
             'got it there, so the answer is "budget"'
         )
-    if not run.reached and verdict == "budget":
+    if not run.reached and said == "budget":
         raise CheckError(
             f"your LSTM did not reach 99% within {run.steps:,} steps (best {_best(run):.0%}): "
-            'what you measured does not show that more steps help; say "wall" for this budget'
+            f'what you measured does not show that more steps help; say "{_NOT_WITHIN}"'
         )
     if run.reached and run.steps <= 300:
         return (
@@ -461,6 +542,7 @@ def _check_08_5(lstm_run: object, verdict: object) -> str:
         )
     return (
         f"your default LSTM stayed below 99% for all {run.steps:,} steps (best {_best(run):.0%}): "
-        "a wall within this budget, at a learning rate of 0.01 and this seed. A longer budget, "
-        "another seed or another learning rate may still get it off the plateau."
+        f"not within {run.max_steps:,} steps, at a learning rate of 0.01 and this seed. That is "
+        "not a wall: a longer budget, another seed or another learning rate may still get it "
+        "off the plateau."
     )
