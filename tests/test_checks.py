@@ -22,7 +22,13 @@ def test_unknown_exercise_lists_the_valid_ones():
 
 
 def test_wrong_number_of_answers():
-    fails("02.1", torch.zeros(8, 16, 10), match='check("02.1", ...) takes 3 answer(s)')
+    def two(first, second):
+        return "both given"
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(_CHECKS, "99.9", two)
+        message = fails("99.9", torch.zeros(3), match='check("99.9", ...) takes 2 answer(s)')
+    assert "first, second; got 1" in message
 
 
 def test_check_error_is_an_assertion_error():
