@@ -468,16 +468,17 @@ def _check_09_2(most_probable: object, model: object) -> str:
             "the best one; a wider beam may find it."
         )
     why = (
-        " Every extra symbol multiplies in one more probability below 1, so the most probable "
-        "name is a short one; sampling gives the variety of real names."
+        " Every extra symbol multiplies in one more probability below 1, which favours short "
+        "names; sampling gives the variety of real names."
         if len(name) <= 6
         else ""
     )
     return (
         f"most_probable(model, 'Russian') = ({name!r}, {value:.2f}): the log-probability your "
-        "model gives that name (recomputed, END included). On a small model of the check's own, "
-        "it found the most probable name, which greedy decoding misses, and with beam=1 it was "
-        f"greedy decoding. On your model, {search_says}{why}"
+        "model gives that name (recomputed, END included). On two small models of the check's "
+        "own, it found the most probable name: one that greedy decoding misses (and with beam=1 "
+        "it was greedy decoding), and a short one that a search ranking names per symbol "
+        f"misses. On your model, {search_says}{why}"
     )
 
 
