@@ -85,13 +85,15 @@ TARGETS: dict[str, tuple[float, list[Figure]]] = {
         ],
     ),
     "09_generating_names": (
-        90,
+        75,
         [
             ("GRU nats/symbol (test)", "gru_nats", None, ""),
             ("n-gram nats/symbol (test)", "ngram_nats", None, ""),
             ("mixture nats/symbol (test)", "mix_nats", None, ""),
             ("best single model - mixture", "min(gru_nats, ngram_nats) - mix_nats", 0.02, "higher"),
             ("mixture - n-gram, 95% CI high end", "mix_vs_ngram.high", 0.0, "lower"),
+            ("weight per kind - one weight, CI high end", "by_kind_vs_mix.high", 0.0, "lower"),
+            ("top-5 at T=1.3 - T=0.9, share placed", "topk_placed", None, ""),
             ("GRU Bayes classifier acc", "gru_right.mean()", None, ""),
             ("n-gram SVM acc", "svm_right.mean()", None, ""),
             ("train_seconds", "train_seconds", 60, "lower"),
