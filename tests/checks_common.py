@@ -69,3 +69,8 @@ def discussion_is_noted(capsys: pytest.CaptureFixture[str], exercise: str, reaso
     fails(exercise, "  Your answer here ...", match="still the stub text")
     fails(exercise, 42, match="`answer` should be your explanation as a str")
     fails(exercise, ..., match="`answer` is still `...`")
+
+
+def discussion_names_none(exercise: str) -> None:
+    """A discussion check calls an answer of None None (a cell that set nothing), not `...`."""
+    fails(exercise, None, match="`answer` is None: write your explanation")

@@ -10,6 +10,7 @@ import pytest
 import torch
 from checks_common import (
     discussion_is_noted,
+    discussion_names_none,
     fails,
     passes,
     stub_tests,
@@ -58,6 +59,7 @@ DISCUSSIONS = {
 @pytest.mark.parametrize("exercise", sorted(DISCUSSIONS))
 def test_discussion(capsys, exercise):
     discussion_is_noted(capsys, exercise, DISCUSSIONS[exercise])
+    discussion_names_none(exercise)
 
 
 def products(inputs: torch.Tensor) -> torch.Tensor:

@@ -10,6 +10,7 @@ import pytest
 import torch
 from checks_common import (
     discussion_is_noted,
+    discussion_names_none,
     fails,
     packed_names,
     passes,
@@ -73,6 +74,7 @@ DISCUSSIONS = {
 @pytest.mark.parametrize("exercise", sorted(DISCUSSIONS))
 def test_discussion(capsys, exercise):
     discussion_is_noted(capsys, exercise, DISCUSSIONS[exercise])
+    discussion_names_none(exercise)
 
 
 class ConvWithPosition(Convolutional):

@@ -318,6 +318,20 @@ def _discussion(answer: object, reasoning: str) -> str:
     return f"answer noted. Compare it with the reasoning we expect: {reasoning}"
 
 
+def _noted(answer: object, reasoning: str) -> str:
+    """`_discussion`, which also names an answer of None as None (a cell that set nothing).
+
+    Example:
+        >>> _noted("Short names carry little evidence.", "...")[:12]
+        'answer noted'
+    """
+    if answer is None:
+        raise CheckError(
+            '`answer` is None: write your explanation in a few sentences, as a str (answer = "...")'
+        )
+    return _discussion(answer, reasoning)
+
+
 def _scores(output: object, what: str, expected: tuple[int, ...]) -> torch.Tensor:
     """A model's output: a tensor of scores of the expected shape, on the CPU."""
     _returned(output, what, f"scores of shape {expected}")

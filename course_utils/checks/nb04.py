@@ -11,10 +11,10 @@ from course_utils.checks._core import (
     CheckError,
     _call,
     _close,
-    _discussion,
     _evaluating,
     _generator,
     _module,
+    _noted,
     _place,
     _register,
     _returned,
@@ -236,7 +236,7 @@ def _check_04_2(inputs: object, targets: object) -> str:
 @_register("04.3")
 def _check_04_3(answer: object) -> str:
     """Discussion: which line of the post's SimpleRNN fails on a GPU."""
-    return _discussion(
+    return _noted(
         answer,
         "the post's forward() made the state with torch.zeros(batch_size, hidden_size), on the "
         "CPU. With the model and inputs on the GPU, the first call of the cell mixes a CUDA "

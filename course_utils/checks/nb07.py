@@ -11,11 +11,11 @@ from course_utils.checks._core import (
     _class,
     _close,
     _device,
-    _discussion,
     _evaluating,
     _generator,
     _instantiate,
     _module,
+    _noted,
     _register,
     _scores,
     _tensor,
@@ -29,7 +29,7 @@ from course_utils.encoding import encode_name, pad_batch
 @_register("07.1")
 def _check_07_1(answer: object) -> str:
     """Discussion: an RNN and a GRU on a key of 9 letters."""
-    return _discussion(
+    return _noted(
         answer,
         "counting to 9 is still a short-memory job: the next key position depends only on the "
         "previous one. More weights do not help a task that does not need what they are for. "
