@@ -60,9 +60,19 @@ TARGETS: dict[str, tuple[float, list[Figure]]] = {
     ),
     "07_going_further": (90, []),
     "08_why_gates": (
-        90,
+        85,
         [
             ("W_hh spectral radius, nn.RNN default", 'max(radii["PyTorch\'s default"])', None, ""),
+            (
+                "W_hh largest singular value, nn.RNN default",
+                'min(stretches["PyTorch\'s default"])',
+                1,
+                "higher",
+            ),
+            *(
+                (f"factor per step at start, {name}", f"per_step[{name!r}]", None, "")
+                for name in ("RNN", "RNN, orthogonal", "RNN, orthogonal x 2", "LSTM", "GRU")
+            ),
             *(
                 (f"{label} {name}: {what}", f"{expression}({runs}[{name!r}])", None, "")
                 for label, runs in (
@@ -81,6 +91,42 @@ TARGETS: dict[str, tuple[float, list[Figure]]] = {
                 "reached(long_runs['RNN']) + reached(long_runs['RNN, orthogonal'])",
                 0,
                 "lower",
+            ),
+            (
+                "L=25 plain RNNs: largest W_hh radius after training",
+                "max(s['radius'] for n in ('RNN', 'RNN, orthogonal') for s in spikes[n])",
+                None,
+                "",
+            ),
+            (
+                "L=25 plain RNNs: steps with gradient norm > 100 (6 runs)",
+                "sum(s['over_100'] for n in ('RNN', 'RNN, orthogonal') for s in spikes[n])",
+                None,
+                "",
+            ),
+            (
+                "L=10 orthogonal - default RNN, smallest paired test gain",
+                "min(paired_gains)",
+                None,
+                "",
+            ),
+            (
+                "GRU key sensitivity, after / before training (seed 0)",
+                "after_key['GRU'] / before_key['GRU']",
+                100,
+                "higher",
+            ),
+            (
+                "LSTM bias 5: c_T variance left within a key (median unit)",
+                "float(key_share['LSTM, forget bias 5', 'after'].median())",
+                0.2,
+                "lower",
+            ),
+            (
+                "GRU persistent unit: keys kept over 90% (of 27)",
+                "int((by_key > 0.9).sum())",
+                None,
+                "",
             ),
         ],
     ),
