@@ -23,7 +23,7 @@ from course_utils.encoding import encode, pad_batch
 # --- a copy of the notebook's class(es) -------------------------------------------------------
 
 
-SOURCE, H = len(DATE_INPUT_ALPHABET) + 1, 32  # notebook 10
+N_SOURCE, H = len(DATE_INPUT_ALPHABET) + 1, 32  # notebook 10
 OUT = DATE_OUTPUT_ALPHABET
 END, BEGIN = len(OUT), len(OUT) + 1
 device = torch.device("cpu")
@@ -56,7 +56,7 @@ def convert_all(model, texts, batch_size=500):
 class Encoder(nn.Module):
     def __init__(self, embed_dim=32):
         super().__init__()
-        self.embed = nn.Embedding(SOURCE, embed_dim, padding_idx=0)
+        self.embed = nn.Embedding(N_SOURCE, embed_dim, padding_idx=0)
         self.gru = nn.GRU(embed_dim, H, batch_first=True, bidirectional=True)
 
     def forward(self, x, lengths):
@@ -107,24 +107,52 @@ def test_a_placeholder_instead_of_a_function_class_or_model(exercise, answer):
     fails(exercise, answer, match=f"is {'still `...`' if answer is ... else 'None'}")
 
 
-def beam_search(model, text, width, max_len=22, *, log_softmax=True, first_finished=False):
-    """The notebook's solution, with switches for the mistakes learners make."""
+def beam_search(
+    model,
+    text,
+    width,
+    max_len=22,
+    *,
+    log_softmax=True,
+    first_finished=False,
+    rank="total",
+    set_aside=True,
+    keep_slot=False,
+):
+    """The notebook's solution, with switches for the mistakes learners make.
+
+    rank: "total" (right), "last" (the last step's log-probability only) or "probabilities"
+    (a sum of probabilities); set_aside=False keeps a beam that wrote END among the others
+    and extends it; keep_slot=True (also right) lets a finished beam keep one of the `width`
+    places at the step it finishes.
+    """
     x, lengths = encode_inputs([text])
     with torch.no_grad():
         memory, h = model.remember(x.to(device), lengths)
-        beams, finished = [([], 0.0, h)], []
+        beams, finished = [([], 0.0, h, 0.0)], []
         for _ in range(max_len):
-            candidates = []
-            for symbols, logp, beam_h in beams:
+            candidates, finished_now = [], []
+            for symbols, logp, beam_h, _ in beams:
                 last = torch.tensor([symbols[-1] if symbols else BEGIN], device=device)
                 step_scores, next_h, _ = model.step(last, beam_h, memory)
                 log_probs = step_scores[0].log_softmax(dim=0) if log_softmax else step_scores[0]
+                if rank == "probabilities":
+                    log_probs = log_probs.exp()
                 for symbol in log_probs.topk(width).indices.tolist():
-                    entry = ([*symbols, symbol], logp + log_probs[symbol].item(), next_h)
-                    (finished if symbol == END else candidates).append(entry)
+                    here = log_probs[symbol].item()
+                    entry = ([*symbols, symbol], logp + here, next_h, here)
+                    if keep_slot and symbol == END:
+                        finished_now.append(entry)
+                    else:
+                        (finished if symbol == END and set_aside else candidates).append(entry)
             if first_finished and finished:
                 return decode_output(torch.tensor(finished[0][0]))
-            beams = sorted(candidates, key=lambda c: c[1], reverse=True)[:width]
+            key = (lambda c: c[3]) if rank == "last" else (lambda c: c[1])
+            if keep_slot:
+                ranked = sorted(candidates + finished_now, key=key, reverse=True)[:width]
+                finished += [c for c in ranked if c[0][-1] == END]
+                candidates = [c for c in ranked if c[0][-1] != END]
+            beams = sorted(candidates, key=key, reverse=True)[:width]
             if not beams:
                 break
     best_symbols = max(finished or beams, key=lambda f: f[1])[0]
@@ -167,6 +195,9 @@ def batched_beam_convert(model, text, width=3, max_len=22):
 def test_10_1(capsys):
     assert "widths 2 and 3 finds the most probable" in passes(capsys, "10.1", beam_convert)
     passes(capsys, "10.1", batched_beam_convert)
+    passes(
+        capsys, "10.1", lambda model, text, width=3: beam_search(model, text, width, keep_slot=True)
+    )
     greedy = lambda model, text, width=3: convert_all(model, [text])[0]  # noqa: E731
     fails("10.1", greedy, match="'10' is what greedy decoding writes (probability 0.059)")
     fails(
@@ -183,6 +214,21 @@ def test_10_1(capsys):
         "10.1",
         lambda model, text, width=3: beam_search(model, text, width, first_finished=True),
         match="the first beam to finish is not the best one",
+    )
+    fails(
+        "10.1",
+        lambda model, text, width=3: beam_search(model, text, width, rank="last"),
+        match="not by the last step's",
+    )
+    fails(
+        "10.1",
+        lambda model, text, width=3: beam_search(model, text, width, rank="probabilities"),
+        match="rank them by their total log-probability",
+    )
+    fails(
+        "10.1",
+        lambda model, text, width=3: beam_search(model, text, width, set_aside=False),
+        match="set it aside and do not extend it",
     )
     fails("10.1", lambda model, text, width=3: "2026-11-23", match="use the `model` passed")
     fails("10.1", lambda model, text, width=3: [2, 3], match="returned a list: it should return")
@@ -206,7 +252,7 @@ def test_10_2(capsys):
             weights = scores.masked_fill(~mask, float("-inf")).softmax(dim=1)
             return torch.bmm(weights.unsqueeze(1), states).squeeze(1), weights
 
-    fails("10.2", Unscaled, match="divide the scores by sqrt(d) = sqrt(32)")
+    fails("10.2", Unscaled, match="divide the scores by sqrt(d) = sqrt(24)")
 
     class ByD(Attention):
         def forward(self, h, keys, states, mask):
@@ -214,7 +260,7 @@ def test_10_2(capsys):
             weights = scores.masked_fill(~mask, float("-inf")).softmax(dim=1)
             return torch.bmm(weights.unsqueeze(1), states).squeeze(1), weights
 
-    fails("10.2", ByD, match="divide by sqrt(d), not d = 32")
+    fails("10.2", ByD, match="divide by sqrt(d), not d = 24")
 
     class MaskAfter(DotAttention):
         def forward(self, h, keys, states, mask):
@@ -250,7 +296,13 @@ def test_10_2(capsys):
             return torch.bmm(weights.unsqueeze(1), states).squeeze(1) + 1, weights
 
     fails("10.2", KeysAsContext, match="weighted sum of states")
-    fails("10.2", nn.Module, match="should keep Attention's `query` and `key` layers")
+    fails("10.2", nn.Module, match="subclass Attention and keep its __init__")
+
+    class NoLayers(nn.Module):
+        def __init__(self, *sizes):
+            super().__init__()
+
+    fails("10.2", NoLayers, match="should keep Attention's `query` and `key` layers")
 
     class WrongAxis(DotAttention):
         def forward(self, h, keys, states, mask):
@@ -266,7 +318,35 @@ def test_10_2(capsys):
             weights = scores.masked_fill(~mask, float("-inf")).softmax(dim=1)
             return torch.bmm(weights.unsqueeze(1), states).squeeze(1), weights
 
-    fails("10.2", ByStateSize, match="not of the encoder states (64): divide by sqrt(32)")
+    fails("10.2", ByStateSize, match="not of the encoder states (48): divide by sqrt(24)")
+
+    def scaled_by(size_of):
+        class Scaled(DotAttention):
+            def forward(self, h, keys, states, mask):
+                scores = torch.bmm(keys, self.query(h).unsqueeze(2)).squeeze(2)
+                scores = scores / size_of(h, keys, states) ** 0.5
+                weights = scores.masked_fill(~mask, float("-inf")).softmax(dim=1)
+                return torch.bmm(weights.unsqueeze(1), states).squeeze(1), weights
+
+        return Scaled
+
+    # The notebook's attention size equals H: "/ H**0.5" is right there by coincidence.
+    fails("10.2", scaled_by(lambda h, k, s: H), match="you divided by sqrt(32), a size of")
+    fails("10.2", scaled_by(lambda h, k, s: 2 * H), match="you divided by sqrt(64), a size of")
+    fails("10.2", scaled_by(lambda h, k, s: h.size(1)), match="not of h (40): divide by sqrt(24)")
+    passes(capsys, "10.2", scaled_by(lambda h, k, s: k.size(2)))
+
+    class OwnInit(DotAttention):
+        def __init__(self):
+            super().__init__()
+
+    fails("10.2", OwnInit, match="keep its __init__(query_dim, key_dim, attention_dim)")
+
+    class FixedSizes(DotAttention):
+        def __init__(self, query_dim=2 * H, key_dim=2 * H, attention_dim=32):
+            super().__init__()
+
+    fails("10.2", FixedSizes, match="built layers of other sizes (query 64 -> 32")
 
 
 class LSTMEncoder(Encoder):
@@ -283,8 +363,26 @@ class LSTMEncoder(Encoder):
         return output, torch.cat([h_n[0], h_n[1]], dim=1)
 
 
+class StandaloneLSTMEncoder(nn.Module):  # the notebook's solution: Encoder, two lines changed
+    def __init__(self, embed_dim=32):
+        super().__init__()
+        self.embed = nn.Embedding(N_SOURCE, embed_dim, padding_idx=0)
+        self.lstm = nn.LSTM(embed_dim, H, batch_first=True, bidirectional=True)
+
+    def forward(self, x, lengths):
+        packed = pack_padded_sequence(
+            self.embed(x), lengths, batch_first=True, enforce_sorted=False
+        )
+        output, (h_n, _) = self.lstm(packed)
+        output, _ = pad_packed_sequence(output, batch_first=True, total_length=x.size(1))
+        return output, torch.cat([h_n[0], h_n[1]], dim=1)
+
+
 def test_10_3(capsys):
     assert "summary [3, 64]" in passes(capsys, "10.3", LSTMEncoder)
+    assert "Two lines of the notebook's Encoder change" in passes(
+        capsys, "10.3", StandaloneLSTMEncoder
+    )
 
     class ForwardUnchanged(Encoder):
         def __init__(self):

@@ -25,6 +25,17 @@ from course_utils.encoding import encode, pad_batch
 
 # The notebook's output symbols: the 12 of "0123456789-/", END = 12 (written), BEGIN = 13 (read).
 _END, _BEGIN, _SYMBOLS = 12, 13, "0123456789-/"
+_NAMES = [*_SYMBOLS, "END"]
+
+#: A test model, state by state: the probabilities of the next symbol (the rest shared
+#: equally), where each symbol leads (``"*"``: every other symbol; unnamed: "lost"), and a
+#: constant added to the state's scores (a softmax ignores it; a sum of raw scores does not).
+#: Every model starts in "start"; END always leads to "after END".
+_Toy = dict[str, tuple[dict[str, float], dict[str, str], float]]
+_SHARED: _Toy = {
+    "lost": ({"0": 0.085, "END": 0.08}, {"*": "lost"}, 1.5),  # nearly uniform
+    "after END": ({"0": 0.1}, {"*": "after END"}, -1.0),  # nearly uniform
+}
 
 
 def _distribution(favourites: dict[int, float]) -> torch.Tensor:
@@ -38,38 +49,35 @@ def _distribution(favourites: dict[int, float]) -> torch.Tensor:
 
 
 class _ToyTranslator(nn.Module):
-    """A stand-in for the notebook's trained `DateTranslator` whose best output greedy misses.
+    """A stand-in for the notebook's trained `DateTranslator`, its probabilities set by hand.
 
     It has the same `remember`, `step` and `greedy` as the notebook's model and ignores its
-    input. Its state (the first number of ``h``) says what was written so far; its scores
-    are log-probabilities plus a different constant in each state (as a real model's
-    scores are: a softmax ignores such a constant). First symbol: "1" 0.5, "2" 0.4,
-    END 0.05; after "1" the next symbols are nearly equally likely ("0" leads with 0.12);
-    after "2", "3" has 0.9; after that, END has 0.99. Greedy decoding writes "10"
-    (probability 0.059); the most probable output is "23" (0.356).
+    input. Its state (the first number of ``h``) says which state of ``toy`` it is in; its
+    scores are log-probabilities plus a different constant in each state, as a real model's
+    scores are (a softmax ignores such a constant).
     """
 
-    GREEDY, BEST = "10", "23"
-
-    def __init__(self) -> None:
+    def __init__(self, toy: _Toy) -> None:
         super().__init__()
         self.use_attention = False
         self.anchor = nn.Parameter(torch.zeros(1))  # a device for code that asks for one
-        # States: 0 before BEGIN, 1 first symbol, 2 after "1", 3 after "2", 4 near the end.
-        following = torch.full((5, _BEGIN + 1), 4, dtype=torch.long)
-        following[0, _BEGIN], following[1, 1], following[1, 2] = 1, 2, 3
-        probabilities = torch.stack(
-            [
-                _distribution({}),  # never scored: a step always leaves state 0
-                _distribution({1: 0.5, 2: 0.4, _END: 0.05}),
-                _distribution({0: 0.12, _END: 0.0011}),
-                _distribution({3: 0.9}),
-                _distribution({_END: 0.99}),
-            ]
-        )
-        offsets = torch.tensor([0.0, 1.0, 5.0, -2.0, 3.0], dtype=torch.float64)
+        specs = {**toy, **_SHARED}
+        names = ["before BEGIN", *specs]
+        following = torch.full((len(names), _BEGIN + 1), names.index("lost"), dtype=torch.long)
+        following[0, _BEGIN] = names.index("start")
+        rows, offsets = [_distribution({})], [0.0]  # state 0 is never scored
+        for k, name in enumerate(names[1:], start=1):
+            probabilities, leads_to, offset = specs[name]
+            for symbol in range(_END + 1):
+                default = leads_to.get("*", "lost")
+                target = "after END" if symbol == _END else leads_to.get(_NAMES[symbol], default)
+                following[k, symbol] = names.index(target)
+            rows.append(_distribution({_NAMES.index(s): p for s, p in probabilities.items()}))
+            offsets.append(offset)
+        scores = torch.stack(rows).log() + torch.tensor(offsets, dtype=torch.float64)[:, None]
         self.register_buffer("following", following, persistent=False)
-        self.register_buffer("scores", (probabilities.log() + offsets[:, None]).float())
+        self.register_buffer("scores", scores.float(), persistent=False)
+        self.last_state = len(names) - 1
 
     def remember(self, x: torch.Tensor, lengths: torch.Tensor):
         batch, time = x.shape
@@ -80,7 +88,7 @@ class _ToyTranslator(nn.Module):
         return memory, torch.zeros(batch, 64, device=device)
 
     def step(self, symbol: torch.Tensor, h: torch.Tensor, memory):
-        state = h[:, 0].round().long().clamp(0, 4)
+        state = h[:, 0].round().long().clamp(0, self.last_state)
         symbol = torch.as_tensor(symbol, device=h.device).reshape(-1).long()
         new = self.following.to(h.device)[state, symbol.clamp(0, _BEGIN)]
         mask = memory[3]
@@ -100,22 +108,60 @@ class _ToyTranslator(nn.Module):
         return torch.stack(written, dim=1), None
 
 
+#: Greedy decoding misses the best output. First symbol: "1" 0.5, "2" 0.4, END 0.05; after
+#: "1" the next symbols are nearly equally likely ("0" leads with 0.12); after "2", "3" has
+#: 0.9; after that, END has 0.99. Greedy writes "10" (0.059); the best output is "23" (0.356).
+_GREEDY_MISSES: _Toy = {
+    "start": ({"1": 0.5, "2": 0.4, "END": 0.05}, {"1": "after 1", "2": "after 2"}, 0.0),
+    "after 1": ({"0": 0.12, "END": 0.0011}, {"*": "end"}, 5.0),
+    "after 2": ({"3": 0.9}, {"*": "end"}, -2.0),
+    "end": ({"END": 0.99}, {}, 3.0),
+}
+#: The step that looks best on its own leads to a worse total. First symbol: "2" 0.5, "1"
+#: 0.13, "5" 0.06; after "2": "3" 0.3, "4" 0.25, "6" 0.2; after "1", "0" has 0.9; after
+#: "5", "7" has 0.9; after "24", "10" or "57", END has 0.95; anything else is lost (nearly
+#: uniform). Best: "24" (0.119); "10" (0.111) has the likelier last step (0.9 against 0.25).
+_LOCALLY_BEST: _Toy = {
+    "start": ({"2": 0.5, "1": 0.13, "5": 0.06, "END": 0.04}, {"2": "2", "1": "1", "5": "5"}, 0.0),
+    "2": ({"3": 0.3, "4": 0.25, "6": 0.2}, {"4": "end"}, -2.0),
+    "1": ({"0": 0.9}, {"0": "end"}, 5.0),
+    "5": ({"7": 0.9}, {"7": "end"}, 2.0),
+    "end": ({"END": 0.95}, {}, 3.0),
+}
+#: The best output ends early, and after END the next symbols are nearly uniform. First
+#: symbol: "7" 0.6, "8" 0.35, "9" 0.03; after "7", END has 0.9; after "8", "8" has 0.99,
+#: again and again. Best: "7" (0.54); "8" repeated to the end has 0.35 * 0.99**21 = 0.28.
+_ENDS_EARLY: _Toy = {
+    "start": ({"7": 0.6, "8": 0.35, "9": 0.03}, {"7": "7", "8": "8"}, 0.0),
+    "7": ({"END": 0.9}, {}, 4.0),
+    "8": ({"8": 0.99}, {"8": "8"}, -3.0),
+}
+
+
 @_register("10.1")
 def _check_10_1(beam_convert: object) -> str:
     """beam_convert(model, text, width=3) -> the ISO text, by beam search with `model`."""
     convert = _callable(beam_convert, "beam_convert", "beam_convert(model, text, width=3) -> str")
-    toy, text = _ToyTranslator(), "23 Nov 2026"
-    greedy, best = _ToyTranslator.GREEDY, _ToyTranslator.BEST
+    text = "23 Nov 2026"
     add_logs = (
         "keep `width` partial outputs; extend each by its `width` best next symbols; rank "
         "them by their total log-probability (the sum of log_softmax of each step's scores, "
         "not of the raw scores); set a beam that writes END aside as finished, and return the "
         "finished beam with the highest total"
     )
-    for width, expected in ((1, greedy), (2, best), (3, best)):
+    trials = [
+        (_GREEDY_MISSES, 1, "10"),
+        (_GREEDY_MISSES, 2, "23"),
+        (_GREEDY_MISSES, 3, "23"),
+        (_LOCALLY_BEST, 2, "24"),
+        (_LOCALLY_BEST, 3, "24"),
+        (_ENDS_EARLY, 2, "7"),
+        (_ENDS_EARLY, 3, "7"),
+    ]
+    for toy, width, expected in trials:
         call = f"`beam_convert(model, {text!r}, width={width})`"
         with torch.no_grad():
-            result = _call(f"your {call}", convert, toy, text, width=width)
+            result = _call(f"your {call}", convert, _ToyTranslator(toy), text, width=width)
         _returned(result, call, "the output text, a str")
         if not isinstance(result, str):
             raise CheckError(
@@ -133,29 +179,46 @@ def _check_10_1(beam_convert: object) -> str:
                 "that looks like a date: use the `model` passed to beam_convert, not the "
                 "notebook's trained model"
             )
-        elif width == 1:
+        elif toy is _GREEDY_MISSES and width == 1:
             hint = (
                 "a beam of width 1 keeps only the best symbol at each step: it is greedy "
-                f"decoding, which writes {greedy!r} with this model. Use `width` wherever "
-                "your code keeps or extends beams"
+                "decoding, which writes '10' with this model. Use `width` wherever your code "
+                "keeps or extends beams"
             )
-        elif result == greedy:
+        elif toy is _GREEDY_MISSES and result == "10":
             hint = (
-                f"{greedy!r} is what greedy decoding writes (probability 0.059), but {best!r} is "
-                f"more probable (0.356) and a beam of {width} finds it: {add_logs}"
+                "'10' is what greedy decoding writes (probability 0.059), but '23' is more "
+                f"probable (0.356) and a beam of {width} finds it: {add_logs}"
             )
-        elif result == "":
+        elif toy is _GREEDY_MISSES and result == "":
             hint = (
                 "that beam wrote END first, with probability 0.05: the first beam to finish "
                 f"is not the best one. {add_logs[0].upper()}{add_logs[1:]}"
+            )
+        elif toy is _LOCALLY_BEST:
+            hint = (
+                "in this test model the most probable output is '24' (0.119). After two "
+                "steps '24' (0.125) is ahead of '10' (0.117) and '57' (0.054), whose last "
+                "steps are likelier (0.9 against 0.25): rank partial outputs by their total "
+                "log-probability, the sum over all their steps so far, not by the last "
+                "step's (nor by a sum of probabilities)"
+            )
+        elif toy is _ENDS_EARLY:
+            hint = (
+                "in this test model the most probable output is '7' (0.54): it writes END "
+                "after one symbol, and after END the model's next symbols are nearly "
+                "uniform. A partial output that writes END is finished: set it aside and do "
+                "not extend it (what a model writes after END is not part of its output), "
+                "then return the finished output with the highest total"
             )
         else:
             hint = add_logs
         raise CheckError(f"{intro}: {hint}")
     return (
         "beam_convert with width 1 writes what greedy decoding writes, and with widths 2 and 3 "
-        "finds the most probable output of a test model whose best output greedy decoding "
-        "misses."
+        "finds the most probable output of three test models: one whose best output greedy "
+        "decoding misses, one where the likeliest last step leads to a worse total, and one "
+        "whose best output writes END after one symbol."
     )
 
 
@@ -165,11 +228,24 @@ def _check_10_2(DotAttention: object) -> str:
     what = (
         "class DotAttention(Attention) whose forward(h, keys, states, mask) -> (context, weights)"
     )
-    model = _instantiate(_class(DotAttention, "DotAttention", what), "DotAttention")
+    # Sizes of the check's own, none of them the notebook's (H = 32, 2H = 64, attention 32):
+    # d must come from the tensors or the module, not from a number of the notebook.
+    sizes = (40, 48, 24)  # query_dim, key_dim, attention_dim
+    keep = (
+        "subclass Attention and keep its __init__(query_dim, key_dim, attention_dim): the "
+        f"check builds DotAttention{sizes} and changes only forward"
+    )
+    cls = _class(DotAttention, "DotAttention", what)
+    model = _instantiate(cls, "DotAttention", *sizes, hint=keep)
     query, key = getattr(model, "query", None), getattr(model, "key", None)
     if not (isinstance(query, nn.Linear) and isinstance(key, nn.Linear)):
-        raise CheckError("DotAttention() should keep Attention's `query` and `key` layers")
+        raise CheckError(f"DotAttention{sizes} should keep Attention's `query` and `key` layers")
     query_dim, d, key_dim = query.in_features, query.out_features, key.in_features
+    if (query_dim, key_dim, d) != sizes:
+        raise CheckError(
+            f"DotAttention{sizes} built layers of other sizes (query {query_dim} -> {d}, key "
+            f"{key_dim} -> {key.out_features}): {keep}"
+        )
     generator = _generator(10)
     h = _place(torch.randn(2, query_dim, generator=generator), model)
     states = _place(torch.randn(2, 5, key_dim, generator=generator), model)
@@ -177,7 +253,9 @@ def _check_10_2(DotAttention: object) -> str:
     expected = "(context, weights): [batch, key_dim] and [batch, time]"
     with _evaluating(model):
         keys = key(states)
-        result = _call("`DotAttention()(h, keys, states, mask)`", model, h, keys, states, mask)
+        result = _call(
+            f"`DotAttention{sizes}(h, keys, states, mask)`", model, h, keys, states, mask
+        )
         context, weights = _pair(result, "`DotAttention.forward`", expected)
         dot = torch.bmm(keys, query(h).unsqueeze(2)).squeeze(2)
         additive = None
@@ -206,10 +284,22 @@ def _check_10_2(DotAttention: object) -> str:
             hint = f"divide the scores by sqrt(d) = sqrt({d})"
         elif _close(weights, softmax(dot / d)):
             hint = f"divide by sqrt(d), not d = {d}"
-        elif key_dim != d and _close(weights, softmax(dot / key_dim**0.5)):
+        elif _close(weights, softmax(dot / key_dim**0.5)):
             hint = (
                 f"d is the size of q and k_s ({d}, keys.size(2)), not of the encoder states "
                 f"({key_dim}): divide by sqrt({d})"
+            )
+        elif _close(weights, softmax(dot / query_dim**0.5)):
+            hint = (
+                f"d is the size of q = query(h) and of k_s ({d}, keys.size(2)), not of h "
+                f"({query_dim}): divide by sqrt({d})"
+            )
+        elif any(_close(weights, softmax(dot / n**0.5)) for n in (32, 64)):
+            n = 32 if _close(weights, softmax(dot / 32**0.5)) else 64
+            hint = (
+                f"you divided by sqrt({n}), a size of the notebook's model (H = 32, 2H = 64, "
+                f"attention_dim = 32); this DotAttention's q and k_s have {d} numbers. Take d "
+                f"from the tensors, keys.size(2), so that it is right for any sizes"
             )
         elif additive is not None and _close(weights, softmax(additive)):
             hint = "these are still the additive scores v(tanh(keys + query(h)))"
@@ -231,11 +321,13 @@ def _check_10_2(DotAttention: object) -> str:
 
 @_register("10.3")
 def _check_10_3(LSTMEncoder: object) -> str:
-    """An Encoder subclass with a bidirectional nn.LSTM; checked against each input run alone."""
+    """Encoder with a bidirectional nn.LSTM; checked against each input run alone."""
     from course_utils.dates import DATE_INPUT_ALPHABET
 
-    what = "class LSTMEncoder(Encoder) with a bidirectional nn.LSTM"
-    replace = "set self.gru = nn.LSTM(embed_dim, H, batch_first=True, bidirectional=True)"
+    what = "class LSTMEncoder: the notebook's Encoder with a bidirectional nn.LSTM"
+    replace = (
+        "use nn.LSTM(embed_dim, H, batch_first=True, bidirectional=True) as the recurrent layer"
+    )
     model = _instantiate(_class(LSTMEncoder, "LSTMEncoder", what), "LSTMEncoder", hint=replace)
     lstms = [m for m in model.modules() if isinstance(m, nn.LSTM)]
     if not lstms:
@@ -246,13 +338,13 @@ def _check_10_3(LSTMEncoder: object) -> str:
     embed = getattr(model, "embed", None)
     if not isinstance(embed, nn.Embedding):
         raise CheckError(
-            "LSTMEncoder() should keep Encoder's `embed` layer (call super().__init__)"
+            "LSTMEncoder() should have an `embed` layer (an nn.Embedding), as Encoder has"
         )
     size = lstm.hidden_size
     texts = ("23 Nov 2026", "from 1.2.26 to 3.4.26", "2026/11/23")
     x, lengths = pad_batch([encode(text, DATE_INPUT_ALPHABET, start=1) for text in texts])
     time = x.shape[1]
-    unpack = "an LSTM returns output, (h_n, c_n): `output, (h_n, _) = self.gru(packed)`"
+    unpack = "an LSTM returns output, (h_n, c_n): `output, (h_n, _) = lstm(packed)`"
     device = _device(model)
     with _evaluating(model):
         result = _call(
@@ -326,6 +418,7 @@ def _check_10_3(LSTMEncoder: object) -> str:
         )
     return (
         f"LSTMEncoder's output [3, {time}, {2 * size}] and summary [3, {2 * size}] equal running "
-        "its own LSTM on each input alone, both directions, with zeros on the padding. In the "
-        "notebook's Encoder only the unpacking must change: `output, (h_n, _) = self.gru(packed)`."
+        "its own LSTM on each input alone, both directions, with zeros on the padding. Two "
+        "lines of the notebook's Encoder change: the recurrent layer (nn.LSTM for nn.GRU) and "
+        "the unpacking of its result, `output, (h_n, _) = ...`."
     )
