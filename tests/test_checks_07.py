@@ -12,8 +12,8 @@ from checks_common import (
     discussion_is_noted,
     discussion_names_none,
     fails,
-    packed_names,
     passes,
+    stub,
     stub_tests,
 )
 from torch import nn
@@ -59,7 +59,7 @@ class StubConvWithPosition(Convolutional):
 STUBS = {
     "07.1": (("  ",), "`answer` is empty"),
     "07.2": ((StubConvWithPosition,), "`ConvWithPosition()` is not set up as a module"),
-    "07.3": ((..., ...), "`two_layers` is still `...`"),
+    "07.3": ((..., stub), "`two_layers` is still `...`"),
 }
 test_every_exercise_has_a_stub_test, test_the_stub_fails_and_says_what_to_write = stub_tests(
     "07", STUBS
@@ -67,7 +67,7 @@ test_every_exercise_has_a_stub_test, test_the_stub_fails_and_says_what_to_write 
 
 
 DISCUSSIONS = {
-    "07.1": "one seed only",
+    "07.1": "one seed, one learning rate and one budget are not a ranking",
 }
 
 
@@ -165,25 +165,43 @@ def deep_model(rnn):
     return model
 
 
+def final_state(model, padded, lengths):
+    packed = pack_padded_sequence(model.embed(padded), lengths, True, enforce_sorted=False)
+    return model.rnn(packed)[1]
+
+
 def test_07_3(capsys):
     model = deep_model(nn.GRU(16, 64, num_layers=2, batch_first=True))
-    _, deep_h_n = model.rnn(packed_names(16))
-    out = passes(capsys, "07.3", model, deep_h_n)
+    out = passes(capsys, "07.3", model, final_state)
     assert "h_n[-1], the top layer" in out and "(2, 4, 64)" in out
+    # the usual mistakes in final_state
+    output = lambda m, x, n: m.rnn(m.embed(x))[0]  # noqa: E731
+    fails("07.3", model, output, match="that is output, the top layer's state at every step")
+    transposed = lambda m, x, n: final_state(m, x, n).transpose(0, 1)  # noqa: E731
+    fails("07.3", model, transposed, match="h_n keeps the (layers, batch, hidden) layout")
+    top_only = lambda m, x, n: final_state(m, x, n)[-1]  # noqa: E731
+    fails("07.3", model, top_only, match="return the whole h_n, one row per layer")
+    unpacked = lambda m, x, n: m.rnn(m.embed(x))[1]  # noqa: E731
+    fails("07.3", model, unpacked, match="the GRU read the padding after the short names")
+    other = deep_model(nn.GRU(16, 64, num_layers=2, batch_first=True))
+    foreign = lambda m, x, n: final_state(other, x, n)  # noqa: E731
+    fails("07.3", model, foreign, match="return h_n of model.rnn, the model passed in")
+    both = lambda m, x, n: m.rnn(m.embed(x))  # noqa: E731
+    fails("07.3", model, both, match="return h_n, the second value")
+    fails("07.3", model, lambda m, x, n: None, match="`final_state` returned None")
+    fails("07.3", model, ..., match="`final_state` is still `...`")
+    # the usual mistakes in the model
     one_layer = Recurrent()
-    _, h_one = one_layer.rnn(packed_names(16))
-    fails("07.3", one_layer, h_one, match="has 1 layer(s): the argument to change is num_layers=2")
-    fails("07.3", model, h_one, match="got (1, 4, 64): h_n has one row per layer")
-    both = deep_model(nn.GRU(16, 64, num_layers=2, batch_first=True, bidirectional=True))
-    _, h_both = both.rnn(packed_names(16))
-    fails("07.3", both, h_both, match="build a one-way GRU this time")
-    fails("07.3", model, h_both, match="4 rows means 2 layers * 2 directions")
+    fails("07.3", one_layer, final_state, match="has 1 layer(s): the argument to change is num")
+    fails("07.3", model, lambda m, x, n: final_state(one_layer, x, n), match="one row: is it")
+    both_ways = deep_model(nn.GRU(16, 64, num_layers=2, batch_first=True, bidirectional=True))
+    fails("07.3", both_ways, final_state, match="build a one-way GRU this time")
     seq_first = deep_model(nn.GRU(16, 64, num_layers=2))
-    fails("07.3", seq_first, deep_h_n, match="`two_layers.rnn` has batch_first=False")
+    fails("07.3", seq_first, final_state, match="`two_layers.rnn` has batch_first=False")
     lstm = deep_model(nn.LSTM(16, 64, num_layers=2, batch_first=True))
-    fails("07.3", lstm, deep_h_n, match="`two_layers` has an nn.LSTM as `.rnn`")
+    fails("07.3", lstm, final_state, match="`two_layers` has an nn.LSTM as `.rnn`")
     wide = deep_model(nn.GRU(64, 64, num_layers=2, batch_first=True))
-    fails("07.3", wide, deep_h_n, match="is an nn.GRU(64, 64, ...)")
+    fails("07.3", wide, final_state, match="is an nn.GRU(64, 64, ...)")
 
     class Bottom(Recurrent):
         def forward(self, x, lengths=None):
@@ -192,6 +210,5 @@ def test_07_3(capsys):
 
     bottom = Bottom()
     bottom.rnn = model.rnn
-    fails("07.3", bottom, deep_h_n, match="not head(h_n[-1]) of the GRU run on each name alone")
-    fails("07.3", nn.Linear(2, 2), deep_h_n, match="`two_layers` has no `.rnn`")
-    fails("07.3", model, ..., match="`h_n` is still `...`")
+    fails("07.3", bottom, final_state, match="not head(h_n[-1]) of the GRU run on each name")
+    fails("07.3", nn.Linear(2, 2), final_state, match="`two_layers` has no `.rnn`")
