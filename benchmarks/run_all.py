@@ -35,7 +35,25 @@ TARGETS: dict[str, tuple[float, list[Figure]]] = {
     "01_caesar_cipher_data": (30, []),
     "02_lstm_building_blocks": (30, []),
     "03_training_the_cipher_lstm": (30, [("symbol_acc", "symbol_acc", 0.999, "higher")]),
-    "04_rnncell_sequence_model": (45, [("rnn_vs_naive", "rnn_vs_naive", 1.0, "lower")]),
+    "04_rnncell_sequence_model": (
+        45,
+        [
+            ("rnn_vs_naive", "rnn_vs_naive", 1.0, "lower"),
+            *(
+                (f"test RMSE, {name}", f"scores[{name!r}]", None, "")
+                for name in (
+                    "naive",
+                    "linear",
+                    "quadratic, last step",
+                    "RNNCell model",
+                    "TBPTT stream model",
+                )
+            ),
+            ("linear-to-RNN gap closed by the quadratic", "gap_closed", 0.75, "higher"),
+            ("windowed model's best epoch (of 20)", "windowed_epoch", None, ""),
+            ("stream model's best pass (of 20)", "best[2]", None, ""),
+        ],
+    ),
     "05_names_rnn_from_scratch": (
         90,
         [
@@ -58,7 +76,18 @@ TARGETS: dict[str, tuple[float, list[Figure]]] = {
             ("train_seconds", "train_seconds", 60, "lower"),
         ],
     ),
-    "07_going_further": (90, []),
+    "07_going_further": (
+        90,
+        [
+            ("Conv1d names validation acc (seed 0)", "conv_names_acc", None, ""),
+            ("Conv1d Vigenère, positions 4-11", "middle", 3 / 8 + 0.03, "lower"),
+            ("Conv1d Vigenère, positions 6 and 9", "key_0_middle", 0.1, "lower"),
+            *(
+                (f"ms/step, {label} / RNN", f"step_ms[{label!r}] / step_ms['RNN']", None, "")
+                for label in ("bi-RNN", "LSTM", "GRU", "bi-LSTM", "bi-GRU")
+            ),
+        ],
+    ),
     "08_why_gates": (
         85,
         [
@@ -152,10 +181,24 @@ TARGETS: dict[str, tuple[float, list[Figure]]] = {
             ("ranges exact, none (600)", 'results[SAME, "range"][0].value', 0.15, "lower"),
             ("ranges exact, none (1500)", 'results[LONG, "range"][0].value', None, ""),
             ("attention - none (1500), ranges, CI low", 'paired["range", LONG].low', 0.1, "higher"),
-            ("long ranges exact, attention", 'results[ATT, "long range"][0].value', 0.9, "higher"),
-            ("dashed singles, attention", 'results[ATT, "dashed single"][0].value', 0.6, "higher"),
+            (
+                "long - short ranges, attention, worst family",
+                "min(length_gap[family, ATT][0] for family in length_sets)",
+                -0.05,
+                "higher",
+            ),
+            ("long - short ranges, none (1500), mean of families", "gap_plain", 0.0, "lower"),
+            ("dashed singles that hold their target", "copied.value", 0.95, "higher"),
+            ("dashed dates to recombine", "rebuilt.value", 0.6, "higher"),
             ("dotted singles, attention", 'results[ATT, "dotted single"][0].value', None, ""),
-            ("train_seconds, both models", "seconds_attention + seconds_plain", None, ""),
+            ("dotted, swapped where both valid", "swap_possible[True] / n_possible", None, ""),
+            ("first loss - ln 13", "first_losses[0] - math.log(13)", None, ""),
+            (
+                "train_seconds, both models",
+                'run_attention["seconds"]["training"] + run_plain["seconds"]["training"]',
+                None,
+                "",
+            ),
         ],
     ),
     "11_linear_recurrences": (
