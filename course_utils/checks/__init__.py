@@ -6,7 +6,7 @@ it in, then pass your answers to `check` with the exercise's number::
 
     from course_utils.checks import check
 
-    check("02.1", output, h, c)
+    check("01.4", onehot_numbers, embedded_numbers)
 
 A right answer prints one line starting with ``✓`` and says what the check verified. A
 wrong or missing one raises `CheckError`, whose message says what is expected and what
