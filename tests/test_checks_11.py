@@ -194,12 +194,32 @@ def test_11_2(capsys):
             pieces.append(log_h)
         return torch.stack(pieces, dim=1)
 
-    fails("11.2", step_by_step, match="scanned at most 2 step(s) at a time: with chunk = 4")
+    fails(
+        "11.2",
+        step_by_step,
+        match="made scans of 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2 step(s): with chunk = 4",
+    )
 
     def fixed_chunks(log_a, log_b, chunk):  # right log-states, always chunks of 2
         return chunked_scan(log_a, log_b, 2)
 
-    fails("11.2", fixed_chunks, match="scanned at most 3 step(s) at a time: with chunk = 4")
+    fails("11.2", fixed_chunks, match="made scans of 2, 3, 3, 3, 3, 2 step(s): with chunk = 4")
+
+    def first_whole(log_a, log_b, chunk):  # right log-states: one whole chunk, then step by step
+        log_h = log_scan(log_a[:, :chunk], log_b[:, :chunk])
+        pieces = [log_h]
+        for t in range(chunk, log_a.shape[1]):
+            log_h = log_scan(log_a[:, t : t + 1], log_b[:, t : t + 1], log_h[:, -1])[:, -1:]
+            pieces.append(log_h)
+        return torch.cat(pieces, dim=1)
+
+    fails("11.2", first_whole, match="(only the last chunk may be shorter)")
+
+    def in_float64(log_a, log_b, chunk):  # right, but computed and returned in float64
+        return chunked_scan(log_a.double(), log_b.double(), chunk)
+
+    out = passes(capsys, "11.2", in_float64)
+    assert "Given float32 inputs of 4,096 steps (your function returned torch.float64)" in out
 
     def restart(log_a, log_b, chunk):
         return torch.cat(
@@ -299,6 +319,16 @@ class PartlyRule(ShortParity):
         return scores
 
 
+def notebook_accuracy(model, length, start=0):
+    """parity_accuracy of notebook 11: 512 strings drawn from the seed 1000 + length."""
+    bits = torch.randint(
+        0, 2, (512, length), generator=torch.Generator().manual_seed(1000 + length)
+    )
+    with torch.no_grad():
+        right = model(bits).argmax(dim=2) == bits.cumsum(dim=1) % 2
+    return right[:, start:].float().mean().item()
+
+
 def test_11_3(capsys):
     model = ShortParity()
     out = passes(capsys, "11.3", model, 1.0, 0.5)
@@ -308,10 +338,20 @@ def test_11_3(capsys):
     later = passes(capsys, "11.3", ShortParity(known=6), 1.0, 7 / 12)  # like the reference
     assert re.search(r"at steps 5, 6, 7 and 8: 100%, 100%, (4|5)\d%, (4|5)\d%;", later)
     assert "at chance" in later
+    six = ShortParity(known=6)
+    short, beyond = notebook_accuracy(six, 4), notebook_accuracy(six, 16, start=4)
+    exact = passes(capsys, "11.3", six, short, beyond)
+    assert "are parity_accuracy's on the notebook's 512 strings" in exact
+    # start off by one: about as far from the right figure as the noise of 512 strings, so only
+    # the notebook's own strings tell them apart
+    for start, steps in ((5, "steps 6 to 16"), (3, "steps 4 to 16")):
+        wrong = notebook_accuracy(six, 16, start=start)
+        assert wrong != beyond
+        fails("11.3", six, short, wrong, match=f"figure for {steps} of the notebook's")
     partly = passes(capsys, "11.3", PartlyRule(), 1.0, 0.625)
     assert "on steps 17 to 64: 62%" in partly and "at chance" not in partly
     # the 3-layer minGRU trained on 16-bit strings (no length=4): about 90% on its first 4 steps
-    fails("11.3", ShortParity(known=3), 0.875, 0.5, match="length=4 included")
+    fails("11.3", ShortParity(known=3), 0.875, 0.5, match='"3 layers" and length=4 included')
     fails("11.3", ShortParity(known=2), 0.75, 0.5, match="expects 94% or more")
     fails("11.3", model, 0.5, 1.0, match="your two accuracies are swapped")
     fails("11.3", model, 1.0, 0.625, match="counts steps 1 to 4 too")
