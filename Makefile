@@ -49,8 +49,12 @@ test: lint
 # Re-execute every notebook in place (Restart & Run All), storing fresh outputs, then fold
 # the solutions (collapsed, a form on Colab, stored without outputs).
 #   make notebooks            all of them;   make notebooks ONLY=08   one
+# One thread, as in `make test` (conftest.py): a kernel's numerics depend on its number of
+# threads, so the stored outputs are then what the tests recompute (another CPU type can
+# still round differently).
 notebooks: setup
 	for nb in notebooks/$(or $(ONLY),[0-9])*.ipynb; do \
+		OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
 		$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 			--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False "$$nb" \
 		&& $(BIN)/python -m course_utils.student --fold "$$nb" || exit 1; \
