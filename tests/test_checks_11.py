@@ -183,7 +183,10 @@ def chunked_scan(log_a, log_b, chunk):
 
 def test_11_2(capsys):
     out = passes(capsys, "11.2", chunked_scan)
-    assert "scanning one whole chunk at a time" in out and "In float32 over 4,096 steps" in out
+    assert (
+        "scanning one whole chunk at a time" in out
+        and "On float32 inputs of 4,096 steps, its largest" in out
+    )
     chunked, whole = (float(x) for x in re.findall(r"(\d\.\de-\d\d)", out))
     assert chunked < whole / 10  # chunks of 64 keep a* small: the reason to chunk
 
@@ -213,13 +216,29 @@ def test_11_2(capsys):
             pieces.append(log_h)
         return torch.cat(pieces, dim=1)
 
-    fails("11.2", first_whole, match="(only the last chunk may be shorter)")
+    fails("11.2", first_whole, match="(only one chunk may be shorter)")
+
+    def short_first(log_a, log_b, chunk):  # right: the shorter chunk first, then whole chunks
+        pieces, log_h, start = [], None, 0
+        for end in range(log_a.shape[1] % chunk or chunk, log_a.shape[1] + 1, chunk):
+            piece = log_scan(log_a[:, start:end], log_b[:, start:end], log_h)
+            pieces.append(piece)
+            log_h, start = piece[:, -1], end
+        return torch.cat(pieces, dim=1)
+
+    passes(capsys, "11.2", short_first)
 
     def in_float64(log_a, log_b, chunk):  # right, but computed and returned in float64
         return chunked_scan(log_a.double(), log_b.double(), chunk)
 
     out = passes(capsys, "11.2", in_float64)
-    assert "Given float32 inputs of 4,096 steps (your function returned torch.float64)" in out
+    assert "(your function returned torch.float64) and computing in a higher precision" in out
+
+    def back_to_float32(log_a, log_b, chunk):  # right, computed in float64, returned in float32
+        return in_float64(log_a, log_b, chunk).float()
+
+    out = passes(capsys, "11.2", back_to_float32)
+    assert "steps and computing in a higher precision inside (chunks of 64 in float32" in out
 
     def restart(log_a, log_b, chunk):
         return torch.cat(
